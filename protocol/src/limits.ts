@@ -1,0 +1,32 @@
+/**
+ * Numeric limits shared by Worker, runner and web. Every value cites why it exists.
+ */
+export const LIMITS = {
+  /** Event batching on the runner (DESIGN §5): flush a frame every ≤100 ms, ≤100 events, ≤256 KiB. */
+  batchMaxDelayMs: 100,
+  batchMaxEvents: 100,
+  batchMaxBytes: 256 * 1024,
+  /** A single event's text is cut to this size so one frame always fits a WebSocket message (workerd: 1 MiB). */
+  eventMaxTextBytes: 64 * 1024,
+  /** The unified patch carried by a `result` event and stored in D1 (D1 row limit is 2 MB). */
+  patchMaxBytes: 512 * 1024,
+  /** Default lease for an assigned run; renewed by heartbeats every leaseMs/3 (DESIGN §6). */
+  defaultLeaseMs: 30_000,
+  /** A run that loses its runner is re-queued at most this many times, then fails. */
+  maxLostRetries: 2,
+  /** Cancel: runner interrupts, waits this grace period, then kills the executor. */
+  cancelGraceMs: 1_000,
+  /** If the runner does not confirm a cancel within this time, TaskRoom ends the run itself. */
+  cancelDeadlineMs: 5_000,
+  /** File policy default: no file in a run's change may exceed this size. */
+  defaultMaxFileBytes: 1024 * 1024,
+  /** Patch agent defaults. */
+  defaultMaxTurns: 30,
+  defaultMaxTokens: 400_000,
+  /** Request bodies over this size are refused with 413 before parsing. */
+  maxRequestBodyBytes: 1024 * 1024,
+  /** Viewer replay is sent in chunks of this many events. */
+  replayChunkEvents: 500,
+  /** Attempts per create call (sum of counts). */
+  maxAttemptsPerRound: 16,
+} as const;

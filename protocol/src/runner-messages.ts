@@ -1,0 +1,106 @@
+/**
+ * Messages between a runner and the Worker (DESIGN §1, §5, §6).
+ *
+ * Two kinds of socket, both dialled by the runner with `Authorization: Bearer <runner credential>`:
+ * - pool socket  `GET /v1/runners/connect`          → RunnerPool DO: hello, capacity, accept/reject ↔ welcome, assign
+ * - run socket   `GET /v1/runs/:runId/stream?assignment=N` → TaskRoom DO: frame, heartbeat ↔ attached, ack, cancel
+ *
+ * Every message is JSON text and parsed with these schemas on receipt.
+ */
+import { z } from 'zod';
+import { ExecutorId, ExecutorSpec } from './executors.ts';
+import { RunEvent } from './events.ts';
+
+// ---------- pool socket ----------
+
+export const Hello = z.object({
+  type: z.literal('hello'),
+  protocolVersion: z.number().int().positive(),
+  name: z.string().min(1).max(100),
+  executors: z.array(ExecutorId),
+  slots: z.number().int().min(1).max(64),
+  labels: z.array(z.string().max(64)).max(32).default([]),
+  /** Runs this runner is still working on (after a pool-socket reconnect). */
+  activeRuns: z.array(z.string()).default([]),
+  version: z.string().max(64).optional(),
+});
+export type Hello = z.infer<typeof Hello>;
+
+/** Sent whenever the runner's set of active runs changes. */
+export const Capacity = z.object({
+  type: z.literal('capacity'),
+  activeRuns: z.array(z.string()),
+});
+export type Capacity = z.infer<typeof Capacity>;
+
+export const Accept = z.object({ type: z.literal('accept'), runId: z.string() });
+export const Reject = z.object({ type: z.literal('reject'), runId: z.string(), reason: z.string().max(1000) });
+
+export const RunnerToPool = z.discriminatedUnion('type', [Hello, Capacity, Accept, Reject]);
+export type RunnerToPool = z.infer<typeof RunnerToPool>;
+
+export const Assignment = z.object({
+  runId: z.string(),
+  taskId: z.string(),
+  /** Increments every time the run is (re)assigned; frames of an older assignment are refused. */
+  assignment: z.number().int().positive(),
+  /** 1-based attempt number within its round (for display). */
+  attempt: z.number().int().positive(),
+  repo: z.object({
+    cloneUrl: z.string(),
+    /** Branch or commit the workspace starts from. */
+    baseRef: z.string(),
+  }),
+  /** Branch the runner pushes to: `dursor/<task-id>/<run-id>`. */
+  branch: z.string(),
+  instruction: z.string(),
+  executor: ExecutorSpec,
+  /** Short-lived token for the Worker's LLM gateway, scoped to this run. */
+  runToken: z.string(),
+  limits: z.object({
+    maxTurns: z.number().int().positive(),
+    maxTokens: z.number().int().positive(),
+    maxFileBytes: z.number().int().positive(),
+  }),
+  leaseMs: z.number().int().positive(),
+});
+export type Assignment = z.infer<typeof Assignment>;
+
+export const Welcome = z.object({
+  type: z.literal('welcome'),
+  runnerId: z.string(),
+  pool: z.string(),
+  protocolVersion: z.number().int(),
+});
+export const Assign = z.object({ type: z.literal('assign'), assignment: Assignment });
+
+export const PoolToRunner = z.discriminatedUnion('type', [Welcome, Assign]);
+export type PoolToRunner = z.infer<typeof PoolToRunner>;
+
+// ---------- run socket ----------
+
+export const Frame = z.object({
+  type: z.literal('frame'),
+  /** Per-assignment frame number, 1, 2, 3, … Frames ≤ the last stored one are acked and ignored. */
+  frame: z.number().int().positive(),
+  events: z.array(RunEvent).min(1),
+});
+export type Frame = z.infer<typeof Frame>;
+
+export const Heartbeat = z.object({ type: z.literal('heartbeat') });
+
+export const RunnerToRoom = z.discriminatedUnion('type', [Frame, Heartbeat]);
+export type RunnerToRoom = z.infer<typeof RunnerToRoom>;
+
+/** First message on a run socket: what TaskRoom already holds, and whether cancel is pending. */
+export const Attached = z.object({
+  type: z.literal('attached'),
+  lastFrame: z.number().int().nonnegative(),
+  cancelRequested: z.boolean(),
+});
+/** Cumulative: every frame ≤ `frame` is stored. */
+export const Ack = z.object({ type: z.literal('ack'), frame: z.number().int().nonnegative() });
+export const Cancel = z.object({ type: z.literal('cancel'), reason: z.string() });
+
+export const RoomToRunner = z.discriminatedUnion('type', [Attached, Ack, Cancel]);
+export type RoomToRunner = z.infer<typeof RoomToRunner>;

@@ -1,0 +1,22 @@
+/**
+ * Wire protocol version spoken between runners and the Worker.
+ * Bump PROTOCOL_VERSION on any change that is not purely additive; raise
+ * MIN_RUNNER_PROTOCOL only when the Worker can no longer serve older runners
+ * (they are refused with CLOSE_CODES.protocolTooOld and stop reconnecting).
+ */
+export const PROTOCOL_VERSION = 1;
+export const MIN_RUNNER_PROTOCOL = 1;
+
+/** WebSocket close codes with a meaning in dursor (4000–4999 is the application range). */
+export const CLOSE_CODES = {
+  /** Runner speaks a protocol older than MIN_RUNNER_PROTOCOL: terminal, do not reconnect. */
+  protocolTooOld: 4001,
+  /** Credential unknown or revoked: terminal, do not reconnect. */
+  unauthorized: 4003,
+  /** A message failed to parse; the peer should reconnect and resync. */
+  badMessage: 4400,
+  /** The run socket belongs to an assignment that is no longer current (run was re-assigned, cancelled or finished): terminal for that run. */
+  staleAssignment: 4409,
+  /** Server is replacing this socket with a newer one for the same identity. */
+  replaced: 4410,
+} as const;

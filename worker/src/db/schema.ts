@@ -1,0 +1,136 @@
+/**
+ * D1 schema (drizzle). D1 holds what is listed and searched; each task's live state and event
+ * log live in its TaskRoom DO. Timestamps are integer milliseconds since the epoch.
+ * After editing: `npm run db:generate` writes the next flat migration into migrations/.
+ */
+import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  passwordSalt: text('password_salt').notNull(),
+  role: text('role', { enum: ['owner', 'member'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('users_email').on(t.email)]);
+
+export const sessions = sqliteTable('sessions', {
+  /** SHA-256 of the cookie value; the value itself is never stored. */
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: integer('expires_at').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)]);
+
+export const modelProfiles = sqliteTable('model_profiles', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  provider: text('provider', { enum: ['openai', 'openai-compatible', 'anthropic', 'google'] }).notNull(),
+  model: text('model').notNull(),
+  displayName: text('display_name').notNull(),
+  baseUrl: text('base_url'),
+  /** AES-GCM ciphertext of the API key: base64(iv ‖ ciphertext). */
+  apiKeyEnc: text('api_key_enc').notNull(),
+  keyHint: text('key_hint').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [index('model_profiles_user').on(t.userId)]);
+
+export const repos = sqliteTable('repos', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  cloneUrl: text('clone_url').notNull(),
+  defaultBranch: text('default_branch').notNull(),
+  displayName: text('display_name').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('repos_user').on(t.userId)]);
+
+export const tasks = sqliteTable('tasks', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  repoId: text('repo_id').notNull().references(() => repos.id),
+  baseRef: text('base_ref').notNull(),
+  title: text('title').notNull(),
+  status: text('status', { enum: ['idle', 'running', 'done', 'failed'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [index('tasks_user_updated').on(t.userId, t.updatedAt)]);
+
+export const messages = sqliteTable('messages', {
+  id: text('id').primaryKey(),
+  taskId: text('task_id').notNull().references(() => tasks.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['user', 'assistant', 'system'] }).notNull(),
+  content: text('content').notNull(),
+  runId: text('run_id'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('messages_task').on(t.taskId, t.createdAt)]);
+
+export const runs = sqliteTable('runs', {
+  id: text('id').primaryKey(),
+  taskId: text('task_id').notNull().references(() => tasks.id, { onDelete: 'cascade' }),
+  messageId: text('message_id').notNull(),
+  executor: text('executor').notNull(),
+  modelProfileId: text('model_profile_id'),
+  attempt: integer('attempt').notNull(),
+  status: text('status').notNull(),
+  branch: text('branch').notNull(),
+  baseCommit: text('base_commit'),
+  headCommit: text('head_commit'),
+  filesChanged: integer('files_changed').notNull().default(0),
+  additions: integer('additions').notNull().default(0),
+  deletions: integer('deletions').notNull().default(0),
+  /** JSON array of FileChange. */
+  files: text('files').notNull().default('[]'),
+  patch: text('patch'),
+  summary: text('summary'),
+  error: text('error'),
+  runnerId: text('runner_id'),
+  retries: integer('retries').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+  startedAt: integer('started_at'),
+  finishedAt: integer('finished_at'),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [index('runs_task').on(t.taskId, t.createdAt)]);
+
+export const runners = sqliteTable('runners', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  pool: text('pool').notNull(),
+  labels: text('labels').notNull().default('[]'),
+  executors: text('executors').notNull().default('[]'),
+  protocolVersion: integer('protocol_version'),
+  credentialHash: text('credential_hash').notNull(),
+  createdBy: text('created_by').notNull(),
+  lastSeenAt: integer('last_seen_at'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('runners_credential').on(t.credentialHash)]);
+
+export const registrationTokens = sqliteTable('registration_tokens', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
+  pool: text('pool').notNull(),
+  createdBy: text('created_by').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: integer('expires_at').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('registration_tokens_hash').on(t.tokenHash)]);
+
+/** Idempotency-Key records: the first response to (user, key) is replayed for every repeat. */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  userId: text('user_id').notNull(),
+  key: text('key').notNull(),
+  /** METHOD + path the key was first used with; reuse on another route is a 422. */
+  route: text('route').notNull(),
+  /** null while the first request is still being handled. */
+  status: integer('status'),
+  body: text('body'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.key] })]);

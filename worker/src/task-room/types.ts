@@ -1,0 +1,32 @@
+/** What the Worker's routes hand to TaskRoom, and what TaskRoom hands to RunnerPool. */
+import type { Assignment, ExecutorId, ExecutorSpec } from '../../../protocol/src/index.ts';
+
+/** A run the route has already inserted into D1 (status queued); TaskRoom takes it from here. */
+export interface NewRun {
+  runId: string;
+  attempt: number;
+  branch: string;
+  instruction: string;
+  repo: { cloneUrl: string; baseRef: string };
+  executor: ExecutorSpec;
+  limits: Assignment['limits'];
+}
+
+/** What RunnerPool keeps in its queue; the full Assignment is built by TaskRoom at claim time. */
+export interface RunOffer {
+  runId: string;
+  taskId: string;
+  executor: ExecutorId;
+}
+
+/** Live view of a connected runner, from RunnerPool. */
+export interface LiveRunner {
+  runnerId: string;
+  name: string;
+  slots: number;
+  executors: string[];
+  labels: string[];
+  protocolVersion: number;
+  activeRuns: string[];
+  connectedAt: number;
+}
