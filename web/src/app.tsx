@@ -1,0 +1,78 @@
+/**
+ * The shell: auth gate (setup / sign in / app), top bar with navigation, the task sidebar and
+ * the routed page.
+ */
+import { errorMessage } from './lib/api.ts';
+import { currentPath, matchRoute } from './lib/router.ts';
+import { loadSession, session, signOut } from './state/session.ts';
+import { Link } from './components/link.tsx';
+import { TaskList } from './components/task-list.tsx';
+import { Loading } from './components/ui.tsx';
+import { AuthPage } from './pages/auth-page.tsx';
+import { HomePage } from './pages/home-page.tsx';
+import { NewTaskPage } from './pages/new-task-page.tsx';
+import { SettingsPage } from './pages/settings-page.tsx';
+import { TaskPage } from './pages/task-page.tsx';
+
+export function App() {
+  const s = session.value;
+  if (s.kind === 'loading') return <main class="auth" id="main"><Loading what="Starting dursor…" /></main>;
+  if (s.kind === 'error') {
+    return (
+      <main class="auth" id="main">
+        <div class="card auth-card" role="alert">
+          <h1>dursor is not reachable</h1>
+          <p>{s.message}</p>
+          <button type="button" onClick={() => void loadSession()}>Try again</button>
+        </div>
+      </main>
+    );
+  }
+  if (s.kind === 'setup') return <AuthPage mode="setup" />;
+  if (s.kind === 'signed-out') return <AuthPage mode="signin" notice={s.notice} />;
+
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">Skip to content</a>
+      <header class="topbar">
+        <Link href="/" class="brand">dursor</Link>
+        <nav class="main-nav" aria-label="Main">
+          <Link href="/tasks/new" navLink>New task</Link>
+          <Link href="/settings" navLink>Settings</Link>
+        </nav>
+        <div class="account">
+          <span class="user-email" data-testid="user-email">{s.user.email}</span>
+          <SignOutButton />
+        </div>
+      </header>
+      <div class="layout">
+        <aside class="sidebar"><TaskList /></aside>
+        <main id="main" class="content" tabIndex={-1}><Page /></main>
+      </div>
+    </div>
+  );
+}
+
+function Page() {
+  const route = matchRoute(currentPath.value);
+  switch (route.name) {
+    case 'home': return <HomePage />;
+    case 'settings': return <SettingsPage />;
+    case 'new-task': return <NewTaskPage />;
+    case 'task': return <TaskPage key={route.id} id={route.id} />;
+    case 'not-found':
+      return (
+        <div class="page">
+          <h1>Page not found</h1>
+          <p>Nothing lives at <code>{route.path}</code>. <Link href="/">Go to the start page</Link>.</p>
+        </div>
+      );
+  }
+}
+
+function SignOutButton() {
+  const onClick = () => {
+    signOut().catch((err: unknown) => console.warn('sign out:', errorMessage(err)));
+  };
+  return <button type="button" class="secondary small" onClick={onClick}>Sign out</button>;
+}

@@ -1,0 +1,52 @@
+/** Rows of "Model × Count" for a new task; every attempt runs the patch agent with that model profile. */
+import type { ModelProfile } from '../../../protocol/src/index.ts';
+import type { AttemptRow } from '../lib/new-task.ts';
+import { Field } from './ui.tsx';
+
+export function AttemptsEditor(props: {
+  rows: AttemptRow[];
+  profiles: ModelProfile[];
+  onChange: (rows: AttemptRow[]) => void;
+  newKey: () => number;
+}) {
+  const { rows, profiles, onChange } = props;
+  const update = (key: number, patch: Partial<AttemptRow>) => onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const add = () => {
+    // Suggest a model not used yet, since comparing models is the point of several rows.
+    const used = new Set(rows.map((r) => r.modelProfileId));
+    const next = profiles.find((p) => !used.has(p.id)) ?? profiles[0];
+    onChange([...rows, { key: props.newKey(), modelProfileId: next?.id ?? '', count: 1 }]);
+  };
+  const total = rows.reduce((n, r) => n + (Number.isFinite(r.count) ? r.count : 0), 0);
+  return (
+    <fieldset class="attempts" data-testid="attempts-editor">
+      <legend>Attempts</legend>
+      <p class="hint">Each attempt runs in parallel in its own workspace and pushes its own branch.</p>
+      {rows.map((r, i) => (
+        <div class="attempt-row" key={r.key} data-testid="attempt-row">
+          <Field label="Model">
+            {(id) => (
+              <select id={id} value={r.modelProfileId} onChange={(e) => update(r.key, { modelProfileId: e.currentTarget.value })}>
+                {profiles.map((p) => <option key={p.id} value={p.id}>{p.displayName}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label="Count" class="count">
+            {(id) => (
+              <input id={id} type="number" min={1} max={8} step={1} required value={Number.isNaN(r.count) ? '' : String(r.count)}
+                onInput={(e) => update(r.key, { count: e.currentTarget.valueAsNumber })} />
+            )}
+          </Field>
+          <button type="button" class="secondary small" disabled={rows.length === 1}
+            onClick={() => onChange(rows.filter((x) => x.key !== r.key))}>
+            Remove<span class="visually-hidden"> attempt row {i + 1}</span>
+          </button>
+        </div>
+      ))}
+      <div class="form-actions">
+        <button type="button" class="secondary" onClick={add}>Add attempt row</button>
+        <span class="hint" aria-live="polite">{total} {total === 1 ? 'attempt' : 'attempts'} in total</span>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * One attempt of a task, updating live: header (attempt, model, status, elapsed, Cancel), the
+ * transcript (streamed text with tool calls in between), log lines, and once the result is in,
+ * the files changed, the coloured diff, or the reason it failed. Reads only its own run's
+ * signal, so other attempts streaming do not re-render it.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Run } from '../../../protocol/src/index.ts';
+import { isTerminal } from '../../../protocol/src/index.ts';
+import { errorMessage } from '../lib/api.ts';
+import { formatTokens } from '../lib/format.ts';
+import type { TaskStore } from '../state/task-store.ts';
+import { isActive } from '../state/task-model.ts';
+import { DiffView } from './diff-view.tsx';
+import { Elapsed } from './elapsed.tsx';
+import { RunLogs } from './run-logs.tsx';
+import { RunTranscript } from './run-transcript.tsx';
+import { StatusBadge } from './status-badge.tsx';
+import { ErrorText } from './ui.tsx';
+
+export function RunCard(props: { store: TaskStore; run: Run; modelName: string }) {
+  const { store, run } = props;
+  const view = store.view(run.id).value;
+  const status = view.status ?? run.status;
+  const result = view.result;
+  const active = isActive(status);
+  const needsPatch = result !== null && result.patch === undefined && (result.stats.files > 0 || run.stats.files > 0);
+  const fetched = store.patches.value[run.id];
+  const patch = result?.patch ?? (typeof fetched === 'string' ? fetched : null);
+  useEffect(() => {
+    if (needsPatch) void store.ensurePatch(run.id);
+  }, [needsPatch, run.id]);
+
+  const files = result?.files ?? (isTerminal(status) ? run.files : []);
+  const stats = result?.stats ?? run.stats;
+  const errorReason = status === 'failed' || status === 'cancelled' || status === 'lost'
+    ? result?.error ?? view.statusReason ?? run.error ?? (status === 'lost' ? 'The runner stopped answering; the run will be retried.' : null)
+    : null;
+  const finished = view.finishedAt ?? run.finishedAt;
+
+  return (
+    <article class={`run-card status-${status}`} data-testid="run-card" data-run-id={run.id} data-status={status} aria-labelledby={`run-title-${run.id}`}>
+      <header class="run-head">
+        <h3 id={`run-title-${run.id}`} class="run-title">Attempt {run.attempt} · {props.modelName}</h3>
+        <div class="run-meta">
+          <StatusBadge status={status} testId="run-status" />
+          <Elapsed start={view.startedAt ?? run.startedAt} end={active ? null : finished ?? view.startedAt ?? run.startedAt} />
+          {active && <CancelButton store={store} runId={run.id} />}
+        </div>
+      </header>
+
+      {status === 'queued' && view.timeline.length === 0 && (
+        <p class="hint">Waiting for a runner with a free slot…</p>
+      )}
+      <RunTranscript view={view} active={active} />
+      {result?.summary && !view.text && <p class="run-summary">{result.summary}</p>}
+      <RunLogs logs={view.logs} />
+
+      {errorReason && (
+        <p class={`run-error run-error-${status}`} role="alert" data-testid="run-error">{errorReason}</p>
+      )}
+
+      {isTerminal(status) && status === 'succeeded' && (
+        <section class="run-result" aria-label="Changes">
+          {files.length === 0 ? (
+            <p class="hint">No files changed.</p>
+          ) : (
+            <>
+              <p class="run-stats">
+                {stats.files} {stats.files === 1 ? 'file' : 'files'} changed{' '}
+                <span class="plus">+{stats.additions}</span> <span class="minus">−{stats.deletions}</span>
+                {run.branch && <> · pushed to <code>{run.branch}</code></>}
+              </p>
+              <ul class="file-list" data-testid="run-files">
+                {files.map((f) => (
+                  <li key={f.path} data-path={f.path}>
+                    <span class={`file-status file-${f.status}`}>{f.status}</span>
+                    <code class="file-path">{f.path}</code>
+                    {f.binary ? <span class="hint">binary</span> : (
+                      <span class="file-delta"><span class="plus">+{f.additions}</span> <span class="minus">−{f.deletions}</span></span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {patch ? <DiffView patch={patch} truncated={result?.patchTruncated} /> : needsPatch && <p class="hint">Loading the diff…</p>}
+        </section>
+      )}
+
+      {(view.usage.inputTokens > 0 || view.usage.outputTokens > 0) && (
+        <p class="run-usage">Tokens: {formatTokens(view.usage.inputTokens)} in · {formatTokens(view.usage.outputTokens)} out</p>
+      )}
+    </article>
+  );
+}
+
+function CancelButton(props: { store: TaskStore; runId: string }) {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const onClick = async () => {
+    if (pending) return;
+    setPending(true);
+    setError(null);
+    try {
+      await props.store.cancel(props.runId);
+    } catch (err) {
+      setError(errorMessage(err));
+      setPending(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="danger small" onClick={onClick} disabled={pending} aria-busy={pending}>Cancel</button>
+      <ErrorText message={error} testId="cancel-error" />
+    </>
+  );
+}

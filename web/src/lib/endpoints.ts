@@ -1,0 +1,55 @@
+/**
+ * Typed calls for every /v1 route the web app uses (protocol/README.md route table). Response
+ * envelopes are zod objects built from the protocol's response schemas, so each reply is parsed
+ * before the UI sees it. Request bodies are typed from the protocol's request schemas.
+ */
+import { z } from 'zod';
+import {
+  AuthState, CreateModelProfileRequest, CreateRepoRequest, CreateTaskRequest, LoginRequest, Message,
+  ModelProfile, RegistrationToken, Repo, Run, Runner, SetupRequest, Task, User,
+} from '../../../protocol/src/index.ts';
+import type { CreateRunsRequest } from '../../../protocol/src/index.ts';
+import { request } from './api.ts';
+
+const Ok = z.object({ ok: z.literal(true) });
+const UserEnvelope = z.object({ user: User });
+const TaskDetail = z.object({ task: Task, messages: z.array(Message), runs: z.array(Run) });
+export type TaskDetail = z.infer<typeof TaskDetail>;
+
+type In<S extends z.ZodType> = z.input<S>;
+
+export const api = {
+  authState: () => request('GET', '/v1/auth/state', AuthState),
+  setup: (body: In<typeof SetupRequest>) => request('POST', '/v1/auth/setup', UserEnvelope, { body }),
+  login: (body: In<typeof LoginRequest>) => request('POST', '/v1/auth/login', UserEnvelope, { body }),
+  logout: () => request('POST', '/v1/auth/logout', Ok),
+
+  listModelProfiles: () =>
+    request('GET', '/v1/model-profiles', z.object({ modelProfiles: z.array(ModelProfile) })),
+  createModelProfile: (body: In<typeof CreateModelProfileRequest>) =>
+    request('POST', '/v1/model-profiles', z.object({ modelProfile: ModelProfile }), { body }),
+  deleteModelProfile: (id: string) => request('DELETE', `/v1/model-profiles/${enc(id)}`, Ok),
+
+  listRepos: () => request('GET', '/v1/repos', z.object({ repos: z.array(Repo) })),
+  createRepo: (body: In<typeof CreateRepoRequest>) =>
+    request('POST', '/v1/repos', z.object({ repo: Repo }), { body }),
+  deleteRepo: (id: string) => request('DELETE', `/v1/repos/${enc(id)}`, Ok),
+
+  listTasks: () => request('GET', '/v1/tasks', z.object({ tasks: z.array(Task) })),
+  createTask: (body: In<typeof CreateTaskRequest>, idempotencyKey: string) =>
+    request('POST', '/v1/tasks', z.object({ task: Task, message: Message }), { body, idempotencyKey }),
+  getTask: (id: string, signal?: AbortSignal) => request('GET', `/v1/tasks/${enc(id)}`, TaskDetail, { signal }),
+  createRuns: (taskId: string, body: CreateRunsRequest, idempotencyKey: string) =>
+    request('POST', `/v1/tasks/${enc(taskId)}/runs`, z.object({ runs: z.array(Run), message: Message }), { body, idempotencyKey }),
+
+  getRun: (id: string) => request('GET', `/v1/runs/${enc(id)}`, z.object({ run: Run })),
+  cancelRun: (id: string) => request('POST', `/v1/runs/${enc(id)}/cancel`, z.object({ run: Run })),
+
+  listRunners: () => request('GET', '/v1/runners', z.object({ runners: z.array(Runner) })),
+  createRegistrationToken: () =>
+    request('POST', '/v1/runners/registration-tokens', z.object({ registrationToken: RegistrationToken }), { body: {} }),
+};
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}

@@ -1,0 +1,43 @@
+/**
+ * New-task form logic kept out of the component (pure, unit-tested): validating the attempts
+ * editor into a CreateRunsRequest, and reusing idempotency keys across retries so a retried or
+ * double submit makes one task and one set of runs (DESIGN §6).
+ */
+import { LIMITS } from '../../../protocol/src/index.ts';
+import type { CreateRunsRequest } from '../../../protocol/src/index.ts';
+import { newIdempotencyKey } from './api.ts';
+
+export type AttemptRow = { key: number; modelProfileId: string; count: number };
+
+export function buildAttempts(rows: AttemptRow[], knownProfiles: ReadonlySet<string>):
+  { ok: true; attempts: CreateRunsRequest['attempts']; total: number } | { ok: false; message: string } {
+  if (rows.length === 0) return { ok: false, message: 'Add at least one attempt row.' };
+  let total = 0;
+  for (const [i, r] of rows.entries()) {
+    if (!r.modelProfileId || !knownProfiles.has(r.modelProfileId)) return { ok: false, message: `Choose a model for attempt row ${i + 1}.` };
+    if (!Number.isInteger(r.count) || r.count < 1 || r.count > 8) return { ok: false, message: `Count in attempt row ${i + 1} must be a whole number from 1 to 8.` };
+    total += r.count;
+  }
+  if (total > LIMITS.maxAttemptsPerRound) return { ok: false, message: `At most ${LIMITS.maxAttemptsPerRound} attempts per task; you asked for ${total}.` };
+  return {
+    ok: true,
+    total,
+    attempts: rows.map((r) => ({ executor: 'patch-agent' as const, modelProfileId: r.modelProfileId, count: r.count })),
+  };
+}
+
+/**
+ * One submission in progress. The task key stays the same while the task fields do not change,
+ * and once the task exists a retry only re-posts the runs (same key while attempts are the same).
+ */
+export type Submission = { taskFields: string; taskKey: string; taskId: string | null; runsFields: string; runsKey: string };
+
+export function nextSubmission(prev: Submission | null, taskFields: string, runsFields: string): Submission {
+  // Changed task fields mean a new task (if an earlier one was created but its runs failed, it
+  // stays without runs; the user asked for something else).
+  if (!prev || prev.taskFields !== taskFields) {
+    return { taskFields, taskKey: newIdempotencyKey(), taskId: null, runsFields, runsKey: newIdempotencyKey() };
+  }
+  if (prev.runsFields !== runsFields) return { ...prev, runsFields, runsKey: newIdempotencyKey() };
+  return prev;
+}

@@ -1,0 +1,136 @@
+/**
+ * New task: repository, base branch, instruction and the attempts (model × count). Submitting
+ * creates the task, then its runs, each POST with an idempotency key that survives a retry, and
+ * opens the task page.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { errorMessage } from '../lib/api.ts';
+import { api } from '../lib/endpoints.ts';
+import { buildAttempts, nextSubmission } from '../lib/new-task.ts';
+import type { AttemptRow, Submission } from '../lib/new-task.ts';
+import { navigate } from '../lib/router.ts';
+import { modelProfiles, repos, tasks } from '../state/lists.ts';
+import { AttemptsEditor } from '../components/attempts-editor.tsx';
+import { Link } from '../components/link.tsx';
+import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../components/ui.tsx';
+
+export function NewTaskPage() {
+  useEffect(() => {
+    void repos.load();
+    void modelProfiles.load();
+  }, []);
+  const r = repos.state.value;
+  const p = modelProfiles.state.value;
+  return (
+    <div class="page new-task-page">
+      <h1>New task</h1>
+      {r.status === 'error' && <LoadError message={r.error ?? ''} onRetry={() => void repos.load()} />}
+      {p.status === 'error' && <LoadError message={p.error ?? ''} onRetry={() => void modelProfiles.load()} />}
+      {(r.data === null || p.data === null) && r.status !== 'error' && p.status !== 'error' && <Loading what="Loading repositories and models…" />}
+      {r.data !== null && r.data.length === 0 && (
+        <Empty testId="no-repos">No repositories yet — <Link href="/settings">add one</Link> in Settings.</Empty>
+      )}
+      {p.data !== null && p.data.length === 0 && (
+        <Empty testId="no-profiles">No model profiles yet — <Link href="/settings">add one</Link> in Settings.</Empty>
+      )}
+      {r.data !== null && r.data.length > 0 && p.data !== null && p.data.length > 0 && <NewTaskForm />}
+    </div>
+  );
+}
+
+let rowKey = 0;
+
+function NewTaskForm() {
+  const repoList = repos.state.value.data ?? [];
+  const profiles = modelProfiles.state.value.data ?? [];
+  const [repoId, setRepoId] = useState(repoList[0]?.id ?? '');
+  const repo = repoList.find((x) => x.id === repoId) ?? null;
+  const [baseRef, setBaseRef] = useState(repo?.defaultBranch ?? 'main');
+  const [instruction, setInstruction] = useState('');
+  const [rows, setRows] = useState<AttemptRow[]>(() => [{ key: ++rowKey, modelProfileId: profiles[0]?.id ?? '', count: 1 }]);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<string | null>(null);
+  const submission = useRef<Submission | null>(null);
+  const busy = useRef(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  const onRepoChange = (id: string) => {
+    const prev = repoList.find((x) => x.id === repoId);
+    const next = repoList.find((x) => x.id === id);
+    // Follow the repo's default branch unless the user typed another branch on purpose.
+    if (next && (!baseRef.trim() || baseRef === prev?.defaultBranch)) setBaseRef(next.defaultBranch);
+    setRepoId(id);
+  };
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (busy.current) return;
+    const built = buildAttempts(rows, new Set(profiles.map((x) => x.id)));
+    if (!built.ok) return setError(built.message);
+    if (!repo) return setError('Choose a repository.');
+    if (!instruction.trim()) return setError('Write an instruction for the agents.');
+    const taskBody = { repoId: repo.id, baseRef: baseRef.trim() || repo.defaultBranch, instruction: instruction.trim() };
+    const sub = nextSubmission(submission.current, JSON.stringify(taskBody), JSON.stringify(built.attempts));
+    submission.current = sub;
+    busy.current = true;
+    setPending(true);
+    setError(null);
+    try {
+      if (sub.taskId === null) {
+        setProgress('Creating the task…');
+        const { task } = await api.createTask(taskBody, sub.taskKey);
+        sub.taskId = task.id;
+      }
+      setProgress(`Starting ${built.total} ${built.total === 1 ? 'attempt' : 'attempts'}…`);
+      await api.createRuns(sub.taskId, { attempts: built.attempts }, sub.runsKey);
+      submission.current = null;
+      void tasks.load();
+      navigate(`/tasks/${encodeURIComponent(sub.taskId)}`);
+    } catch (err) {
+      setProgress(null);
+      setError(sub.taskId
+        ? `The task was created but its attempts did not start: ${errorMessage(err)} Submit again to retry.`
+        : errorMessage(err));
+    } finally {
+      busy.current = false;
+      setPending(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.current?.requestSubmit();
+    }
+  };
+
+  return (
+    <form class="card stack-form" ref={form} onSubmit={onSubmit} aria-busy={pending} data-testid="new-task-form">
+      <div class="form-grid">
+        <Field label="Repository">
+          {(id) => (
+            <select id={id} value={repoId} onChange={(e) => onRepoChange(e.currentTarget.value)}>
+              {repoList.map((x) => <option key={x.id} value={x.id}>{x.displayName}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="Base branch" hint={repo ? `Default: ${repo.defaultBranch}` : undefined}>
+          {(id, hint) => <input id={id} required value={baseRef} aria-describedby={hint} onInput={(e) => setBaseRef(e.currentTarget.value)} />}
+        </Field>
+      </div>
+      <Field label="Instruction" class="wide" hint="What should the agents change? Ctrl+Enter (⌘+Enter on a Mac) starts the task.">
+        {(id, hint) => (
+          <textarea id={id} required rows={8} value={instruction} aria-describedby={hint}
+            onInput={(e) => setInstruction(e.currentTarget.value)} onKeyDown={onKeyDown} />
+        )}
+      </Field>
+      <AttemptsEditor rows={rows} profiles={profiles} onChange={setRows} newKey={() => ++rowKey} />
+      <ErrorText message={error} testId="new-task-error" />
+      <div class="form-actions">
+        <button type="submit" disabled={pending} aria-busy={pending}>Start task</button>
+        <StatusText message={progress} />
+      </div>
+    </form>
+  );
+}

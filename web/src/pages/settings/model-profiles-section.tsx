@@ -1,0 +1,147 @@
+/**
+ * Settings → Model profiles: add a profile (provider, model, display name, base URL, API key)
+ * and list them. The API never returns a key; the list shows only its last characters.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { PROVIDERS } from '../../../../protocol/src/index.ts';
+import type { ModelProfile, Provider } from '../../../../protocol/src/index.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { api } from '../../lib/endpoints.ts';
+import { modelProfiles } from '../../state/lists.ts';
+import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+
+const BASE_URL_HINT: Record<Provider, string> = {
+  openai: 'Optional. Leave empty for https://api.openai.com/v1.',
+  'openai-compatible': 'Required: the server’s OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama.',
+  anthropic: 'Optional. Leave empty for https://api.anthropic.com.',
+  google: 'Optional. Leave empty for Google’s Gemini API.',
+};
+
+export function ModelProfilesSection() {
+  useEffect(() => {
+    void modelProfiles.ensure();
+  }, []);
+  const { status, data, error } = modelProfiles.state.value;
+  return (
+    <section class="card settings-section" data-testid="model-profiles">
+      <h2>Model profiles</h2>
+      <p class="hint">A model profile is a provider, a model and your API key. Each attempt of a task runs with one profile.</p>
+      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void modelProfiles.load()} />}
+      {data === null && status !== 'error' && <Loading what="Loading model profiles…" />}
+      {data !== null && data.length === 0 && <Empty testId="profiles-empty">No model profiles yet — add one below.</Empty>}
+      {data !== null && data.length > 0 && (
+        <ul class="item-list" data-testid="model-profile-list">
+          {data.map((p) => <ProfileRow key={p.id} profile={p} />)}
+        </ul>
+      )}
+      <AddProfileForm />
+    </section>
+  );
+}
+
+function ProfileRow(props: { profile: ModelProfile }) {
+  const p = props.profile;
+  const [error, setError] = useState<string | null>(null);
+  const onDelete = async () => {
+    if (!confirm(`Delete the model profile “${p.displayName}”?`)) return;
+    try {
+      await api.deleteModelProfile(p.id);
+      modelProfiles.set((modelProfiles.data ?? []).filter((x) => x.id !== p.id));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <li data-testid="model-profile" data-profile-id={p.id}>
+      <div class="item-main">
+        <strong>{p.displayName}</strong>
+        <span class="item-detail">{p.provider} · <code>{p.model}</code>{p.baseUrl ? <> · {p.baseUrl}</> : null}</span>
+        <span class="item-detail">Key ending in <code>…{p.keyHint}</code></span>
+      </div>
+      <button type="button" class="secondary small" onClick={onDelete}>
+        Delete<span class="visually-hidden"> {p.displayName}</span>
+      </button>
+      <ErrorText message={error} />
+    </li>
+  );
+}
+
+function AddProfileForm() {
+  const [provider, setProvider] = useState<Provider>('openai');
+  const [model, setModel] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (busy.current) return;
+    busy.current = true;
+    setPending(true);
+    setError(null);
+    setDone('Adding the model profile…');
+    try {
+      const { modelProfile } = await api.createModelProfile({
+        provider,
+        model: model.trim(),
+        displayName: displayName.trim() || undefined,
+        baseUrl: baseUrl.trim() || undefined,
+        apiKey,
+      });
+      modelProfiles.set([...(modelProfiles.data ?? []).filter((p) => p.id !== modelProfile.id), modelProfile]);
+      setModel('');
+      setDisplayName('');
+      setBaseUrl('');
+      setApiKey('');
+      setDone(`Added ${modelProfile.displayName}.`);
+    } catch (err) {
+      setError(errorMessage(err));
+      setDone(null);
+    } finally {
+      busy.current = false;
+      setPending(false);
+    }
+  };
+
+  return (
+    <form class="stack-form" onSubmit={onSubmit}>
+      <h3>Add a model profile</h3>
+      <div class="form-grid">
+        <Field label="Provider">
+          {(id) => (
+            <select id={id} value={provider} onChange={(e) => setProvider(e.currentTarget.value as Provider)}>
+              {PROVIDERS.map((p) => <option key={p} value={p}>{p}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="Model" hint="The provider’s model id, e.g. gpt-5-mini.">
+          {(id, hint) => <input id={id} required value={model} aria-describedby={hint} onInput={(e) => setModel(e.currentTarget.value)} />}
+        </Field>
+        <Field label="Display name" hint="Optional. Shown on attempts; defaults to the model id.">
+          {(id, hint) => <input id={id} value={displayName} aria-describedby={hint} onInput={(e) => setDisplayName(e.currentTarget.value)} />}
+        </Field>
+        <Field label="Base URL" hint={BASE_URL_HINT[provider]}>
+          {(id, hint) => (
+            <input id={id} type="url" inputMode="url" value={baseUrl} required={provider === 'openai-compatible'}
+              aria-describedby={hint} onInput={(e) => setBaseUrl(e.currentTarget.value)} />
+          )}
+        </Field>
+        <Field label="API key" hint="Stored encrypted; never shown again.">
+          {(id, hint) => (
+            <input id={id} type="password" autocomplete="new-password" spellcheck={false} required value={apiKey}
+              aria-describedby={hint} onInput={(e) => setApiKey(e.currentTarget.value)} />
+          )}
+        </Field>
+      </div>
+      <ErrorText message={error} testId="model-profile-error" />
+      <div class="form-actions">
+        <button type="submit" disabled={pending} aria-busy={pending}>Add model profile</button>
+        <StatusText message={done} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+/** Settings → Repositories: register an https clone URL with its default branch, and list them. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Repo } from '../../../../protocol/src/index.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { api } from '../../lib/endpoints.ts';
+import { repos } from '../../state/lists.ts';
+import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+
+export function ReposSection() {
+  useEffect(() => {
+    void repos.ensure();
+  }, []);
+  const { status, data, error } = repos.state.value;
+  return (
+    <section class="card settings-section" data-testid="repositories">
+      <h2>Repositories</h2>
+      <p class="hint">Runners clone these over https and push one branch per attempt.</p>
+      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void repos.load()} />}
+      {data === null && status !== 'error' && <Loading what="Loading repositories…" />}
+      {data !== null && data.length === 0 && <Empty testId="repos-empty">No repositories yet — add one below.</Empty>}
+      {data !== null && data.length > 0 && (
+        <ul class="item-list" data-testid="repo-list">
+          {data.map((r) => <RepoRow key={r.id} repo={r} />)}
+        </ul>
+      )}
+      <AddRepoForm />
+    </section>
+  );
+}
+
+function RepoRow(props: { repo: Repo }) {
+  const r = props.repo;
+  const [error, setError] = useState<string | null>(null);
+  const onDelete = async () => {
+    if (!confirm(`Remove the repository “${r.displayName}” from dursor? The repository itself is not touched.`)) return;
+    try {
+      await api.deleteRepo(r.id);
+      repos.set((repos.data ?? []).filter((x) => x.id !== r.id));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <li data-testid="repo" data-repo-id={r.id}>
+      <div class="item-main">
+        <strong>{r.displayName}</strong>
+        <span class="item-detail"><code>{r.cloneUrl}</code> · default branch <code>{r.defaultBranch}</code></span>
+      </div>
+      <button type="button" class="secondary small" onClick={onDelete}>
+        Remove<span class="visually-hidden"> {r.displayName}</span>
+      </button>
+      <ErrorText message={error} />
+    </li>
+  );
+}
+
+function AddRepoForm() {
+  const [cloneUrl, setCloneUrl] = useState('');
+  const [defaultBranch, setDefaultBranch] = useState('main');
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (busy.current) return;
+    busy.current = true;
+    setPending(true);
+    setError(null);
+    setDone('Adding the repository…');
+    try {
+      const { repo } = await api.createRepo({ cloneUrl: cloneUrl.trim(), defaultBranch: defaultBranch.trim() || 'main' });
+      repos.set([...(repos.data ?? []).filter((r) => r.id !== repo.id), repo]);
+      setCloneUrl('');
+      setDefaultBranch('main');
+      setDone(`Added ${repo.displayName}.`);
+    } catch (err) {
+      setError(errorMessage(err));
+      setDone(null);
+    } finally {
+      busy.current = false;
+      setPending(false);
+    }
+  };
+
+  return (
+    <form class="stack-form" onSubmit={onSubmit}>
+      <h3>Add a repository</h3>
+      <div class="form-grid">
+        <Field label="Clone URL" hint="https only, e.g. https://github.com/you/project.git">
+          {(id, hint) => (
+            <input id={id} type="url" inputMode="url" required placeholder="https://" value={cloneUrl}
+              aria-describedby={hint} onInput={(e) => setCloneUrl(e.currentTarget.value)} />
+          )}
+        </Field>
+        <Field label="Default branch">
+          {(id) => <input id={id} required value={defaultBranch} onInput={(e) => setDefaultBranch(e.currentTarget.value)} />}
+        </Field>
+      </div>
+      <ErrorText message={error} testId="repo-error" />
+      <div class="form-actions">
+        <button type="submit" disabled={pending} aria-busy={pending}>Add repository</button>
+        <StatusText message={done} />
+      </div>
+    </form>
+  );
+}

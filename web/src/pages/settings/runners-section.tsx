@@ -1,0 +1,119 @@
+/**
+ * Settings → Runners: who is connected (online/offline, executors, slots, active runs), and a
+ * registration token shown once together with the exact command that starts a runner with it.
+ * The list refreshes every 10 s while the page is open, since runner state is live.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RegistrationToken, Runner } from '../../../../protocol/src/index.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { api } from '../../lib/endpoints.ts';
+import { formatTime, runnerCommand } from '../../lib/format.ts';
+import { runners } from '../../state/lists.ts';
+import { Empty, ErrorText, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+
+const REFRESH_MS = 10_000;
+
+export function RunnersSection() {
+  useEffect(() => {
+    void runners.load();
+    const t = setInterval(() => {
+      if (document.visibilityState === 'visible') void runners.load();
+    }, REFRESH_MS);
+    return () => clearInterval(t);
+  }, []);
+  const { status, data, error } = runners.state.value;
+  return (
+    <section class="card settings-section" data-testid="runners">
+      <h2>Runners</h2>
+      <p class="hint">Runners are machines you run that execute attempts. They connect out to dursor, so they work behind NAT.</p>
+      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void runners.load()} />}
+      {data === null && status !== 'error' && <Loading what="Loading runners…" />}
+      {data !== null && data.length === 0 && (
+        <Empty testId="runners-empty">No runners yet — create a registration token below and start a runner with the command it shows.</Empty>
+      )}
+      {data !== null && data.length > 0 && (
+        <ul class="item-list" data-testid="runner-list">
+          {data.map((r) => <RunnerRow key={r.id} runner={r} />)}
+        </ul>
+      )}
+      <RegistrationTokenPanel />
+    </section>
+  );
+}
+
+function RunnerRow(props: { runner: Runner }) {
+  const r = props.runner;
+  return (
+    <li data-testid="runner" data-runner-id={r.id} data-online={String(r.online)}>
+      <div class="item-main">
+        <strong>{r.name}</strong>
+        <span class={`badge ${r.online ? 'badge-online' : 'badge-offline'}`}>{r.online ? 'online' : 'offline'}</span>
+        <span class="item-detail">
+          pool <code>{r.pool}</code> · executors {r.executors.length > 0 ? r.executors.join(', ') : 'none announced'}
+          {' · '}slots {r.slots ?? '—'} · active runs {r.activeRuns.length}
+        </span>
+        <span class="item-detail">{r.lastSeenAt ? `Last seen ${formatTime(r.lastSeenAt)}` : 'Never connected'}</span>
+      </div>
+    </li>
+  );
+}
+
+function RegistrationTokenPanel() {
+  const [token, setToken] = useState<RegistrationToken | null>(null);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  const create = async () => {
+    if (busy.current) return;
+    busy.current = true;
+    setPending(true);
+    setError(null);
+    setCopied(null);
+    try {
+      const { registrationToken } = await api.createRegistrationToken();
+      setToken(registrationToken);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      busy.current = false;
+      setPending(false);
+    }
+  };
+
+  const command = token?.token ? runnerCommand(location.origin, token.token) : null;
+  const copy = async () => {
+    if (!command) return;
+    try {
+      await navigator.clipboard.writeText(command);
+      setCopied('Command copied.');
+    } catch {
+      setCopied('Copy failed — select the command and copy it by hand.');
+    }
+  };
+
+  return (
+    <div class="stack-form">
+      <h3>Connect a runner</h3>
+      <div class="form-actions">
+        <button type="button" onClick={create} disabled={pending} aria-busy={pending}>Create registration token</button>
+      </div>
+      <ErrorText message={error} testId="registration-token-error" />
+      {token && !command && <p class="error-text" role="alert">The server did not return the token. Create a new one.</p>}
+      {token && command && (
+        <div class="token-box" data-testid="registration-token">
+          <p>
+            Run this on the runner machine, from a checkout of dursor. The token is shown only now and
+            expires {formatTime(token.expiresAt)}.
+          </p>
+          <pre class="command" data-testid="runner-command" tabIndex={0}>{command}</pre>
+          <div class="form-actions">
+            <button type="button" class="secondary" onClick={copy}>Copy command</button>
+            <StatusText message={copied} />
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

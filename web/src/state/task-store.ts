@@ -1,0 +1,118 @@
+/**
+ * The open task: its REST detail (task, messages, runs) plus one signal per run holding the
+ * RunView built from live events. Each socket `events` message is applied in ONE signals batch,
+ * so a frame of 100 events re-renders each affected card once. Only cards whose run changed
+ * re-render, because each card reads only its own run's signal.
+ */
+import { batch, signal } from '@preact/signals';
+import type { Signal } from '@preact/signals';
+import type { Run, StoredEvent } from '../../../protocol/src/index.ts';
+import { isTerminal } from '../../../protocol/src/index.ts';
+import { api } from '../lib/endpoints.ts';
+import type { TaskDetail } from '../lib/endpoints.ts';
+import { LiveConnection } from '../lib/live.ts';
+import type { LiveState } from '../lib/live.ts';
+import { refreshTasksSoon } from './lists.ts';
+import { Resource } from './resource.ts';
+import { applyEvents, emptyRun } from './task-model.ts';
+import type { RunView } from './task-model.ts';
+
+export type LiveInfo = { state: LiveState; lastSeq: number; error?: string };
+
+export class TaskStore {
+  readonly taskId: string;
+  readonly detail: Resource<TaskDetail>;
+  readonly live = signal<LiveInfo>({ state: 'connecting', lastSeq: 0 });
+  /** Patches fetched from GET /v1/runs/:id when the result event did not carry one. */
+  readonly patches = signal<Record<string, string | null>>({});
+  private readonly views = new Map<string, Signal<RunView>>();
+  private connection: LiveConnection | null = null;
+  private lastSeq = 0;
+  private detailTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(taskId: string) {
+    this.taskId = taskId;
+    this.detail = new Resource(() => api.getTask(taskId));
+  }
+
+  open(): void {
+    void this.detail.load();
+    this.connection = new LiveConnection({
+      taskId: this.taskId,
+      after: this.lastSeq,
+      onEvents: (events) => this.onEvents(events),
+      onState: (state, info) => {
+        this.live.value = { state, lastSeq: info.lastSeq, error: info.error };
+      },
+    });
+  }
+
+  close(): void {
+    this.connection?.close();
+    this.connection = null;
+    if (this.detailTimer) clearTimeout(this.detailTimer);
+  }
+
+  /** The run's live view (created empty on first use, so a card can subscribe before events arrive). */
+  view(runId: string): Signal<RunView> {
+    let s = this.views.get(runId);
+    if (!s) {
+      s = signal(emptyRun(runId));
+      this.views.set(runId, s);
+    }
+    return s;
+  }
+
+  onEvents(events: StoredEvent[]): void {
+    const current = new Map<string, RunView>();
+    for (const [id, s] of this.views) current.set(id, s.peek());
+    const { changed, lastSeq } = applyEvents(current, events, this.lastSeq);
+    this.lastSeq = lastSeq;
+    const known = new Set((this.detail.state.peek().data?.runs ?? []).map((r) => r.id));
+    let unknownRun = false;
+    let finished = false;
+    batch(() => {
+      for (const [id, next] of changed) {
+        const s = this.view(id);
+        if (next.status && isTerminal(next.status) && !(s.peek().status && isTerminal(s.peek().status!))) finished = true;
+        s.value = next;
+        if (!known.has(id)) unknownRun = true;
+      }
+    });
+    // A run we have no REST row for (created elsewhere) or a run that just ended: refresh the
+    // summary rows so titles, attempts and final stats match D1.
+    if (unknownRun || finished) this.reloadDetailSoon();
+    if (finished) refreshTasksSoon();
+  }
+
+  async cancel(runId: string): Promise<void> {
+    const { run } = await api.cancelRun(runId);
+    this.replaceRun(run);
+  }
+
+  /** Fetches the stored patch of a finished run whose result event came without one. */
+  async ensurePatch(runId: string): Promise<void> {
+    if (runId in this.patches.peek()) return;
+    this.patches.value = { ...this.patches.peek(), [runId]: null };
+    try {
+      const { run } = await api.getRun(runId);
+      this.patches.value = { ...this.patches.peek(), [runId]: run.patch ?? '' };
+    } catch {
+      const { [runId]: _, ...rest } = this.patches.peek();
+      this.patches.value = rest;
+    }
+  }
+
+  private replaceRun(run: Run): void {
+    const d = this.detail.state.peek().data;
+    if (d) this.detail.set({ ...d, runs: d.runs.map((r) => (r.id === run.id ? run : r)) });
+  }
+
+  private reloadDetailSoon(): void {
+    if (this.detailTimer) return;
+    this.detailTimer = setTimeout(() => {
+      this.detailTimer = null;
+      void this.detail.load();
+    }, 250);
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CreateRunsRequest } from '../../protocol/src/index.ts';
+import { buildAttempts, nextSubmission } from '../src/lib/new-task.ts';
+
+const known = new Set(['p1', 'p2']);
+
+describe('attempts editor → CreateRunsRequest', () => {
+  it('builds patch-agent attempts the protocol accepts', () => {
+    const r = buildAttempts([{ key: 1, modelProfileId: 'p1', count: 2 }, { key: 2, modelProfileId: 'p2', count: 1 }], known);
+    expect(r).toMatchObject({ ok: true, total: 3 });
+    if (!r.ok) throw new Error('expected ok');
+    expect(CreateRunsRequest.parse({ attempts: r.attempts }).attempts).toEqual([
+      { executor: 'patch-agent', modelProfileId: 'p1', count: 2 },
+      { executor: 'patch-agent', modelProfileId: 'p2', count: 1 },
+    ]);
+  });
+
+  it('says what is wrong', () => {
+    expect(buildAttempts([], known)).toEqual({ ok: false, message: 'Add at least one attempt row.' });
+    expect(buildAttempts([{ key: 1, modelProfileId: 'gone', count: 1 }], known)).toMatchObject({ ok: false, message: 'Choose a model for attempt row 1.' });
+    expect(buildAttempts([{ key: 1, modelProfileId: 'p1', count: Number.NaN }], known)).toMatchObject({ ok: false });
+    expect(buildAttempts([{ key: 1, modelProfileId: 'p1', count: 9 }], known)).toMatchObject({ ok: false });
+    const many = [1, 2, 3].map((key) => ({ key, modelProfileId: 'p1', count: 6 }));
+    expect(buildAttempts(many, known)).toMatchObject({ ok: false, message: 'At most 16 attempts per task; you asked for 18.' });
+  });
+});
+
+describe('submission idempotency keys', () => {
+  it('reuses keys for a retry of the same form', () => {
+    const a = nextSubmission(null, 'task', 'runs');
+    expect(nextSubmission(a, 'task', 'runs')).toBe(a);
+  });
+
+  it('keeps the created task and only renews the runs key when attempts change', () => {
+    const a = { ...nextSubmission(null, 'task', 'runs'), taskId: 't1' };
+    const b = nextSubmission(a, 'task', 'runs2');
+    expect(b.taskId).toBe('t1');
+    expect(b.taskKey).toBe(a.taskKey);
+    expect(b.runsKey).not.toBe(a.runsKey);
+  });
+
+  it('starts over when the task fields change', () => {
+    const a = { ...nextSubmission(null, 'task', 'runs'), taskId: 't1' };
+    const b = nextSubmission(a, 'other task', 'runs');
+    expect(b.taskId).toBeNull();
+    expect(b.taskKey).not.toBe(a.taskKey);
+  });
+});
