@@ -1,4 +1,49 @@
+/**
+ * The Hono app under /v1 (DESIGN §1, protocol/README.md route table): chained sub-apps so the
+ * typed client (`hc<AppType>`) works for the web app. Cross-cutting: request body limit, one JSON
+ * error shape for every failure, JSON 404 for unknown routes.
+ */
 import { Hono } from 'hono';
-import type { Env } from './env.ts';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { LIMITS } from '../../protocol/src/index.ts';
+import { openaiGateway } from './gateway/openai.ts';
+import type { AppEnv } from './lib/app-env.ts';
+import { errorBody } from './lib/errors.ts';
+import { onError, onNotFound } from './lib/error-handler.ts';
+import { authRoutes } from './routes/auth.ts';
+import { modelProfileRoutes } from './routes/model-profiles.ts';
+import { repoRoutes } from './routes/repos.ts';
+import { runnerRoutes } from './routes/runners.ts';
+import { runRoutes } from './routes/runs.ts';
+import { taskLiveRoutes } from './routes/task-live.ts';
+import { taskRunRoutes } from './routes/task-runs.ts';
+import { taskRoutes } from './routes/tasks.ts';
 
-export const app = new Hono<{ Bindings: Env }>().basePath('/v1').get('/health', (c) => c.json({ ok: true }));
+const apiBodyLimit = bodyLimit({
+  maxSize: LIMITS.maxRequestBodyBytes,
+  onError: (c) => c.json(errorBody('payload_too_large', `request body is over ${LIMITS.maxRequestBodyBytes} bytes`), 413),
+});
+
+/** The LLM gateway has its own, larger limit (it carries whole conversations). */
+const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+  c.req.path.startsWith('/v1/llm/') ? next() : apiBodyLimit(c, next);
+
+export const app = new Hono<AppEnv>()
+  .basePath('/v1')
+  .use('*', limitBody)
+  .get('/health', (c) => c.json({ ok: true }))
+  .route('/auth', authRoutes)
+  .route('/model-profiles', modelProfileRoutes)
+  .route('/repos', repoRoutes)
+  .route('/tasks', taskRoutes)
+  .route('/tasks', taskRunRoutes)
+  .route('/tasks', taskLiveRoutes)
+  .route('/runs', runRoutes)
+  .route('/runners', runnerRoutes)
+  .route('/llm/openai', openaiGateway);
+
+app.onError(onError);
+app.notFound(onNotFound);
+
+export type AppType = typeof app;

@@ -13,6 +13,11 @@ export interface Env {
   DURSOR_LEASE_MS: string;
   /** base64 of 32 random bytes: AES-GCM key for secrets at rest and HMAC key for run tokens. */
   DURSOR_ENCRYPTION_KEY: string;
+  /**
+   * Optional registration token for the `default` pool that needs no owner (`npm start` puts one in
+   * .dev.vars so its local runner can register before anyone has signed in).
+   */
+  DURSOR_RUNNER_BOOTSTRAP_TOKEN?: string;
 }
 
 type DursorEnv = Env;

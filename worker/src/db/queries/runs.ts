@@ -1,0 +1,52 @@
+/** Runs in D1: created queued here; afterwards TaskRoom writes their summaries back. */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../client.ts';
+import type { MessageRow, RunInsert, RunRow } from '../rows.ts';
+import { messages, runs, tasks } from '../schema.ts';
+
+export async function listRuns(db: Db, taskId: string): Promise<RunRow[]> {
+  return db.select().from(runs).where(eq(runs.taskId, taskId)).orderBy(asc(runs.createdAt), asc(runs.attempt));
+}
+
+/** A run the user owns (through its task). */
+export async function getUserRun(db: Db, userId: string, runId: string): Promise<RunRow | undefined> {
+  const row = await db.select({ run: runs }).from(runs)
+    .innerJoin(tasks, eq(tasks.id, runs.taskId))
+    .where(and(eq(runs.id, runId), eq(tasks.userId, userId))).get();
+  return row?.run;
+}
+
+export async function getRunById(db: Db, runId: string): Promise<RunRow | undefined> {
+  return db.select().from(runs).where(eq(runs.id, runId)).get();
+}
+
+/**
+ * One round in one batch: the optional new user message and every run row (one statement each:
+ * D1 caps bound parameters per statement at 100). The task is marked running only after
+ * TaskRoom took the runs (markTaskRunning).
+ */
+export async function insertRound(db: Db, taskId: string, now: number, message: MessageRow | null, rows: RunInsert[]): Promise<void> {
+  const stmts: BatchItem<'sqlite'>[] = [];
+  if (message) stmts.push(db.insert(messages).values(message));
+  for (const r of rows) stmts.push(db.insert(runs).values(r));
+  stmts.push(db.update(tasks).set({ updatedAt: now }).where(eq(tasks.id, taskId)));
+  await db.batch(stmts as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+}
+
+/** When TaskRoom could not take the runs, they must not sit queued forever. */
+export async function failRuns(db: Db, runIds: string[], error: string, now: number): Promise<void> {
+  await db.update(runs).set({ status: 'failed', error, finishedAt: now, updatedAt: now })
+    .where(and(inArray(runs.id, runIds), eq(runs.status, 'queued')));
+}
+
+export async function markTaskRunning(db: Db, taskId: string, now: number): Promise<void> {
+  await db.update(tasks).set({ status: 'running', updatedAt: now }).where(eq(tasks.id, taskId));
+}
+
+/** The run and the user who owns its task (the gateway checks the profile belongs to them). */
+export async function getRunWithOwner(db: Db, runId: string): Promise<{ run: RunRow; userId: string } | undefined> {
+  return db.select({ run: runs, userId: tasks.userId }).from(runs)
+    .innerJoin(tasks, eq(tasks.id, runs.taskId))
+    .where(eq(runs.id, runId)).get();
+}

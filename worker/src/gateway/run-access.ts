@@ -1,0 +1,52 @@
+/**
+ * Who may use the gateway: the bearer of a valid, unexpired per-run token (run-token.ts) whose
+ * run still exists, belongs to the token's task, and is not finished. Returns the run's model
+ * profile and its decrypted key; the key goes only into the upstream request.
+ */
+import { isTerminal } from '../../../protocol/src/index.ts';
+import type { RunStatus } from '../../../protocol/src/index.ts';
+import { getDb } from '../db/client.ts';
+import { getModelProfileById } from '../db/queries/model-profiles.ts';
+import { getRunWithOwner } from '../db/queries/runs.ts';
+import type { ModelProfileRow, RunRow } from '../db/rows.ts';
+import type { Env } from '../env.ts';
+import { HttpError } from '../lib/errors.ts';
+import { verifyRunToken } from '../lib/run-token.ts';
+import { decryptSecret, encryptionKeyBytes } from '../lib/secret-box.ts';
+import { GatewayError } from './openai-error.ts';
+
+export interface RunAccess {
+  run: RunRow;
+  profile: ModelProfileRow;
+  apiKey: string;
+}
+
+const refused = (code: string, message: string) => new GatewayError(401, code, message);
+
+export async function authorizeRun(env: Env, token: string | undefined): Promise<RunAccess> {
+  try {
+    // Without a real key every token would verify against the empty secret: refuse outright.
+    encryptionKeyBytes(env.DURSOR_ENCRYPTION_KEY);
+  } catch (err) {
+    throw new GatewayError(500, 'server_misconfigured', err instanceof HttpError ? err.message : 'server misconfigured');
+  }
+  if (!token) throw refused('missing_api_key', 'no run token: send it as the API key (Authorization: Bearer drt_…)');
+  const claims = await verifyRunToken(env.DURSOR_ENCRYPTION_KEY, token);
+  if (!claims) throw refused('invalid_api_key', 'the run token is invalid or expired');
+  const db = getDb(env.DB);
+  const found = await getRunWithOwner(db, claims.runId);
+  if (!found || found.run.taskId !== claims.taskId) throw refused('invalid_api_key', 'the run token does not match a run');
+  const { run, userId } = found;
+  if (isTerminal(run.status as RunStatus)) throw refused('run_not_active', `run ${run.id} has finished; its token no longer works`);
+  const profile = run.modelProfileId ? await getModelProfileById(db, run.modelProfileId) : undefined;
+  if (!profile || profile.userId !== userId) {
+    throw new GatewayError(400, 'model_profile_missing', 'the run has no model profile (it may have been deleted)');
+  }
+  let apiKey: string;
+  try {
+    apiKey = await decryptSecret(env.DURSOR_ENCRYPTION_KEY, profile.apiKeyEnc);
+  } catch (err) {
+    throw new GatewayError(500, 'server_misconfigured', err instanceof HttpError ? err.message : 'the API key could not be read');
+  }
+  return { run, profile, apiKey };
+}

@@ -1,0 +1,69 @@
+/**
+ * /v1/auth: first-run owner setup (only while no user exists, so no file editing is needed),
+ * login/logout with the session cookie, current user, and bearer API tokens for scripts.
+ */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { CreateApiTokenRequest, LoginRequest, SetupRequest } from '../../../protocol/src/index.ts';
+import { getDb } from '../db/client.ts';
+import { insertApiToken } from '../db/queries/api-tokens.ts';
+import { deleteSession, insertSession } from '../db/queries/sessions.ts';
+import { createOwnerIfNone, findUserByEmail, hasAnyUser } from '../db/queries/users.ts';
+import { toUser } from '../db/mappers.ts';
+import type { UserRow } from '../db/rows.ts';
+import { requireUser } from '../middleware/auth.ts';
+import { idempotent } from '../middleware/idempotency.ts';
+import type { AppEnv } from '../lib/app-env.ts';
+import { identify } from '../lib/credentials.ts';
+import { HttpError } from '../lib/errors.ts';
+import { sha256Hex } from '../lib/hash.ts';
+import { newId, newSecret, TOKEN_PREFIX } from '../lib/ids.ts';
+import { dummyPasswordCheck, hashPassword, verifyPassword } from '../lib/password.ts';
+import {
+  clearSessionCookie, newSessionValue, readSessionCookie, SESSION_TTL_MS, setSessionCookie,
+} from '../lib/session-cookie.ts';
+import { jsonBody } from '../lib/validate.ts';
+
+async function startSession(c: Context<AppEnv>, user: UserRow): Promise<void> {
+  const value = newSessionValue();
+  const now = Date.now();
+  await insertSession(getDb(c.env.DB), { id: await sha256Hex(value), userId: user.id, expiresAt: now + SESSION_TTL_MS, createdAt: now });
+  setSessionCookie(c, value);
+}
+
+export const authRoutes = new Hono<AppEnv>()
+  .get('/state', async (c) => {
+    const setupRequired = !(await hasAnyUser(getDb(c.env.DB)));
+    const caller = setupRequired ? null : await identify(c);
+    return c.json({ setupRequired, user: caller?.kind === 'user' ? toUser(caller.user) : null });
+  })
+  .post('/setup', jsonBody(SetupRequest), async (c) => {
+    const { email, password } = c.req.valid('json');
+    const { hash, salt } = await hashPassword(password);
+    const user = await createOwnerIfNone(c.env.DB, { id: newId(), email, passwordHash: hash, passwordSalt: salt, createdAt: Date.now() });
+    if (!user) throw new HttpError(409, 'setup_done', 'setup is already done; sign in instead');
+    await startSession(c, user);
+    return c.json({ user: toUser(user) }, 201);
+  })
+  .post('/login', jsonBody(LoginRequest), async (c) => {
+    const { email, password } = c.req.valid('json');
+    const user = await findUserByEmail(getDb(c.env.DB), email);
+    const ok = user ? await verifyPassword(password, user.passwordHash, user.passwordSalt) : (await dummyPasswordCheck(password), false);
+    if (!user || !ok) throw new HttpError(401, 'invalid_credentials', 'email or password is wrong');
+    await startSession(c, user);
+    return c.json({ user: toUser(user) });
+  })
+  .post('/logout', requireUser, async (c) => {
+    const cookie = readSessionCookie(c);
+    if (cookie) await deleteSession(getDb(c.env.DB), await sha256Hex(cookie));
+    clearSessionCookie(c);
+    return c.json({ ok: true as const });
+  })
+  .get('/me', requireUser, (c) => c.json({ user: toUser(c.get('user')) }))
+  .post('/tokens', requireUser, jsonBody(CreateApiTokenRequest), idempotent({ sensitive: true }), async (c) => {
+    const { name } = c.req.valid('json');
+    const token = newSecret(TOKEN_PREFIX.apiToken);
+    const id = newId();
+    await insertApiToken(getDb(c.env.DB), { id, userId: c.get('user').id, name, tokenHash: await sha256Hex(token), createdAt: Date.now() });
+    return c.json({ id, name, token }, 201);
+  });

@@ -1,0 +1,72 @@
+/**
+ * /v1/runners: registration tokens (owner), runner registration (public, needs a registration
+ * token), the runner list merged with each pool's live view, and the pool socket
+ * (`/connect`, runner credential) forwarded to the runner's RunnerPool.
+ * Registration also accepts DURSOR_RUNNER_BOOTSTRAP_TOKEN (lib/bootstrap-token.ts).
+ */
+import { Hono } from 'hono';
+import { CreateRegistrationTokenRequest, RegisterRunnerRequest } from '../../../protocol/src/index.ts';
+import { getDb } from '../db/client.ts';
+import { toRegistrationToken } from '../db/mappers.ts';
+import {
+  findRegistrationToken, insertRegistrationToken, insertRunner, listRegistrationTokens, touchRunner,
+} from '../db/queries/runners.ts';
+import type { RegistrationTokenRow } from '../db/rows.ts';
+import { requireOwner, requireRunner, requireUser } from '../middleware/auth.ts';
+import { idempotent } from '../middleware/idempotency.ts';
+import type { AppEnv } from '../lib/app-env.ts';
+import { BOOTSTRAP_CREATOR, BOOTSTRAP_POOL, isBootstrapToken } from '../lib/bootstrap-token.ts';
+import { callDurable, runnerPoolStub } from '../lib/durable.ts';
+import { HttpError } from '../lib/errors.ts';
+import { sha256Hex } from '../lib/hash.ts';
+import { newId, newSecret, TOKEN_PREFIX } from '../lib/ids.ts';
+import { HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
+import { listRunnersWithLiveStatus } from '../lib/runner-list.ts';
+import { internalUpgrade, requireUpgrade } from '../lib/upgrade.ts';
+import { jsonBody } from '../lib/validate.ts';
+
+export const runnerRoutes = new Hono<AppEnv>()
+  .get('/', requireUser, async (c) => c.json({ runners: await listRunnersWithLiveStatus(c.env) }))
+  .post('/registration-tokens', requireUser, requireOwner, jsonBody(CreateRegistrationTokenRequest),
+    idempotent({ sensitive: true }), async (c) => {
+      const body = c.req.valid('json');
+      const token = newSecret(TOKEN_PREFIX.registrationToken);
+      const now = Date.now();
+      const row: RegistrationTokenRow = {
+        id: newId(), tokenHash: await sha256Hex(token), pool: body.pool, createdBy: c.get('user').id,
+        expiresAt: now + body.expiresInHours * 3600 * 1000, createdAt: now,
+      };
+      await insertRegistrationToken(getDb(c.env.DB), row);
+      return c.json({ registrationToken: toRegistrationToken(row, token) }, 201);
+    })
+  .get('/registration-tokens', requireUser, requireOwner, async (c) => {
+    const rows = await listRegistrationTokens(getDb(c.env.DB));
+    return c.json({ registrationTokens: rows.map((r) => toRegistrationToken(r)) });
+  })
+  .post('/register', jsonBody(RegisterRunnerRequest), async (c) => {
+    const body = c.req.valid('json');
+    const db = getDb(c.env.DB);
+    const now = Date.now();
+    const reg = isBootstrapToken(c.env, body.registrationToken)
+      ? { pool: BOOTSTRAP_POOL, createdBy: BOOTSTRAP_CREATOR, expiresAt: Infinity }
+      : await findRegistrationToken(db, await sha256Hex(body.registrationToken));
+    // One message for unknown and expired: a caller learns nothing about which tokens existed.
+    if (!reg || reg.expiresAt <= now) throw new HttpError(401, 'invalid_registration_token', 'registration token is unknown or expired');
+    const credential = newSecret(TOKEN_PREFIX.runnerCredential);
+    const runnerId = newId();
+    await insertRunner(db, {
+      id: runnerId, name: body.name, pool: reg.pool, labels: JSON.stringify(body.labels), executors: '[]',
+      protocolVersion: null, credentialHash: await sha256Hex(credential), createdBy: reg.createdBy,
+      lastSeenAt: null, createdAt: now,
+    });
+    return c.json({ runnerId, credential, pool: reg.pool }, 201);
+  })
+  .get('/connect', requireRunner, async (c) => {
+    requireUpgrade(c);
+    const runner = c.get('runner');
+    await touchRunner(getDb(c.env.DB), runner.id, Date.now());
+    const req = internalUpgrade(c.req.raw, 'https://runner-pool/connect', {
+      [HEADER_RUNNER_ID]: runner.id, [HEADER_RUNNER_NAME]: runner.name, [HEADER_POOL]: runner.pool,
+    });
+    return callDurable('runner pool', () => runnerPoolStub(c.env, runner.pool).fetch(req));
+  });

@@ -1,0 +1,70 @@
+/** /v1/tasks: create (with its first user message), list, get, and the task's messages. */
+import { Hono } from 'hono';
+import { CreateTaskRequest, PostMessageRequest } from '../../../protocol/src/index.ts';
+import { getDb } from '../db/client.ts';
+import { toMessage, toRun, toTask } from '../db/mappers.ts';
+import { getRepo } from '../db/queries/repos.ts';
+import { listRuns } from '../db/queries/runs.ts';
+import { getTask, insertMessage, insertTaskWithMessage, listMessages, listTasks } from '../db/queries/tasks.ts';
+import type { MessageRow, TaskRow } from '../db/rows.ts';
+import { requireUser } from '../middleware/auth.ts';
+import { idempotent } from '../middleware/idempotency.ts';
+import type { AppEnv } from '../lib/app-env.ts';
+import { notFound } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { jsonBody } from '../lib/validate.ts';
+
+const TITLE_MAX = 80;
+
+export function titleFrom(instruction: string): string {
+  const firstLine = instruction.trim().split('\n', 1)[0].trim();
+  return firstLine.length > TITLE_MAX ? `${firstLine.slice(0, TITLE_MAX - 1)}…` : firstLine;
+}
+
+export function userMessage(taskId: string, content: string, now: number): MessageRow {
+  return { id: newId(), taskId, role: 'user', content, runId: null, createdAt: now };
+}
+
+export const taskRoutes = new Hono<AppEnv>()
+  .get('/', requireUser, async (c) => {
+    const rows = await listTasks(getDb(c.env.DB), c.get('user').id);
+    return c.json({ tasks: rows.map(toTask) });
+  })
+  .post('/', requireUser, jsonBody(CreateTaskRequest), idempotent(), async (c) => {
+    const body = c.req.valid('json');
+    const db = getDb(c.env.DB);
+    const user = c.get('user');
+    const repo = await getRepo(db, user.id, body.repoId);
+    if (!repo) throw notFound('repo');
+    const now = Date.now();
+    const task: TaskRow = {
+      id: newId(), userId: user.id, repoId: repo.id,
+      baseRef: body.baseRef ?? repo.defaultBranch,
+      title: body.title ?? titleFrom(body.instruction),
+      status: 'idle', createdAt: now, updatedAt: now,
+    };
+    const message = userMessage(task.id, body.instruction, now);
+    await insertTaskWithMessage(db, task, message);
+    return c.json({ task: toTask(task), message: toMessage(message) }, 201);
+  })
+  .get('/:id', requireUser, async (c) => {
+    const db = getDb(c.env.DB);
+    const task = await getTask(db, c.get('user').id, c.req.param('id'));
+    if (!task) throw notFound('task');
+    const [messages, runs] = await Promise.all([listMessages(db, task.id), listRuns(db, task.id)]);
+    return c.json({ task: toTask(task), messages: messages.map(toMessage), runs: runs.map((r) => toRun(r)) });
+  })
+  .get('/:id/messages', requireUser, async (c) => {
+    const db = getDb(c.env.DB);
+    const task = await getTask(db, c.get('user').id, c.req.param('id'));
+    if (!task) throw notFound('task');
+    return c.json({ messages: (await listMessages(db, task.id)).map(toMessage) });
+  })
+  .post('/:id/messages', requireUser, jsonBody(PostMessageRequest), idempotent(), async (c) => {
+    const db = getDb(c.env.DB);
+    const task = await getTask(db, c.get('user').id, c.req.param('id'));
+    if (!task) throw notFound('task');
+    const message = userMessage(task.id, c.req.valid('json').content, Date.now());
+    await insertMessage(db, message);
+    return c.json({ message: toMessage(message) }, 201);
+  });

@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Repo } from '../../protocol/src/index.ts';
+import type { ApiErrorBody, Client } from './helpers/api.ts';
+import { appWith, json, setupOwner } from './helpers/api.ts';
+import { createMember, createTask } from './helpers/fixtures.ts';
+
+describe('repos', () => {
+  let owner: Client;
+  beforeAll(async () => {
+    owner = await setupOwner();
+  });
+
+  it('registers an https clone URL', async () => {
+    const res = await owner.post('/v1/repos', { cloneUrl: 'https://github.com/acme/widgets.git' });
+    const { repo } = await json<{ repo: Repo }>(res, 201);
+    expect(repo).toMatchObject({ cloneUrl: 'https://github.com/acme/widgets.git', defaultBranch: 'main', displayName: 'acme/widgets' });
+    const list = await json<{ repos: Repo[] }>(await owner.fetch('/v1/repos'), 200);
+    expect(list.repos.map((r) => r.id)).toContain(repo.id);
+  });
+
+  it('refuses ssh://, file://, git:// and credentials in the URL with 400', async () => {
+    const cases: [string, RegExp][] = [
+      ['ssh://git@github.com/acme/widgets.git', /scheme ssh/],
+      ['file:///srv/git/widgets.git', /scheme file/],
+      ['git://github.com/acme/widgets.git', /scheme git/],
+      ['https://x-access-token:ghp_secret@github.com/acme/widgets.git', /credentials/],
+      ['not a url', /cloneUrl/],
+    ];
+    for (const [cloneUrl, message] of cases) {
+      const res = await owner.post('/v1/repos', { cloneUrl });
+      const body = await json<ApiErrorBody>(res, 400);
+      expect(body.error.code, cloneUrl).toBe('invalid_request');
+      expect(body.error.message, cloneUrl).toMatch(message);
+      expect(JSON.stringify(body)).not.toContain('ghp_secret');
+    }
+  });
+
+  it('refuses http and loopback unless private URLs are allowed', async () => {
+    const strict = owner.with(appWith({ DURSOR_ALLOW_PRIVATE_URLS: 'false' }));
+    expect((await json<ApiErrorBody>(await strict.post('/v1/repos', { cloneUrl: 'http://github.com/acme/w.git' }), 400)).error.message)
+      .toMatch(/https/);
+    expect((await json<ApiErrorBody>(await strict.post('/v1/repos', { cloneUrl: 'https://127.0.0.1:8080/w.git' }), 400)).error.message)
+      .toMatch(/local or private/);
+    // The test deployment allows them (local development), like `npm start` does.
+    expect((await owner.post('/v1/repos', { cloneUrl: 'http://127.0.0.1:8080/w.git' })).status).toBe(201);
+  });
+
+  it('deletes a repo without tasks; keeps one with tasks; 404 for unknown and foreign ids', async () => {
+    const a = (await json<{ repo: Repo }>(await owner.post('/v1/repos', { cloneUrl: 'https://example.com/a.git' }), 201)).repo;
+    const b = (await json<{ repo: Repo }>(await owner.post('/v1/repos', { cloneUrl: 'https://example.com/b.git' }), 201)).repo;
+    await createTask(owner, b.id);
+    const member = await createMember('m@example.com');
+    expect((await member.fetch(`/v1/repos/${a.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect(await json(await owner.fetch(`/v1/repos/${a.id}`, { method: 'DELETE' }), 200)).toEqual({ ok: true });
+    expect((await json<ApiErrorBody>(await owner.fetch(`/v1/repos/${b.id}`, { method: 'DELETE' }), 409)).error.code).toBe('repo_in_use');
+    expect((await owner.fetch('/v1/repos/unknown', { method: 'DELETE' })).status).toBe(404);
+  });
+});
