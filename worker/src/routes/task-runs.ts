@@ -9,7 +9,7 @@ import { getDb } from '../db/client.ts';
 import { toMessage, toRun } from '../db/mappers.ts';
 import { getModelProfile } from '../db/queries/model-profiles.ts';
 import { getRepo } from '../db/queries/repos.ts';
-import { failRuns, insertRound, listRuns, markTaskRunning } from '../db/queries/runs.ts';
+import { failRuns, insertRound, listRuns } from '../db/queries/runs.ts';
 import { getTask, latestUserMessage } from '../db/queries/tasks.ts';
 import type { MessageRow } from '../db/rows.ts';
 import { requireUser } from '../middleware/auth.ts';
@@ -67,7 +67,6 @@ export const taskRunRoutes = new Hono<AppEnv>()
       await failRuns(db, rows.map((r) => r.id), 'the task room could not accept the run', Date.now());
       throw err;
     }
-    await markTaskRunning(db, task.id, Date.now());
     return c.json({ runs: rows.map((r) => toRun(r)), message: toMessage(message) }, 201);
   })
   .get('/:id/runs', requireUser, async (c) => {

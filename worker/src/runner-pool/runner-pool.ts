@@ -1,21 +1,59 @@
 /**
- * RunnerPool: one Durable Object per pool name. Entry points only. (Skeleton: filled in by the
- * RunnerPool work.)
+ * RunnerPool: one Durable Object per pool name (idFromName(pool)). Entry points only; the work
+ * lives in the modules beside this file (see README.md). Runner sockets use the Hibernation API;
+ * offers live in SQLite and each runner's live record in its socket attachment.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import type { LiveRunner, RunOffer } from '../task-room/types.ts';
+import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
+import type { Pool } from './pool.ts';
+import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
+import { readyRunners, toLiveRunner } from './runner-sockets.ts';
 
 export class RunnerPool extends DurableObject<Env> {
+  readonly #pool: Pool;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ensureSchema(ctx.storage.sql);
+    const base = { ctx, env, sql: ctx.storage.sql };
+    this.#pool = { ...base, dispatcher: new Dispatcher(base) };
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname !== '/connect') return jsonError(404, 'not_found', 'no such runner pool endpoint');
+    return requireUpgrade(request) ?? openPoolSocket(this.#pool, request);
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    await onPoolMessage(this.#pool, ws, message);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    closeQuietly(ws, code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, 'closed');
+    await onPoolSocketGone(this.#pool, ws);
+  }
+
+  async webSocketError(ws: WebSocket): Promise<void> {
+    closeQuietly(ws, 1011, 'socket error');
+    await onPoolSocketGone(this.#pool, ws);
+  }
+
+  /** Queue a run (or re-open its offer) and hand it out if a runner has room. */
   async offer(offer: RunOffer): Promise<void> {
-    void offer;
-    throw new Error('not implemented');
+    upsertOffer(this.ctx.storage.sql, offer, Date.now());
+    await this.#pool.dispatcher.run();
   }
+
+  /** Drop a run's offer (it was cancelled while queued). */
   async withdraw(runId: string): Promise<void> {
-    void runId;
-    throw new Error('not implemented');
+    deleteOffer(this.ctx.storage.sql, runId);
   }
+
   async listRunners(): Promise<LiveRunner[]> {
-    return [];
+    return [...readyRunners(this.ctx).values()].map(({ att }) => toLiveRunner(att));
   }
 }

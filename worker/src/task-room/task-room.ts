@@ -1,31 +1,77 @@
 /**
- * TaskRoom: one Durable Object per task (idFromName(taskId)). Entry points only; the work lives in
- * the modules beside this file. (Skeleton: filled in by the TaskRoom work.)
+ * TaskRoom: one Durable Object per task (idFromName(taskId)). Entry points only; the work lives
+ * in the modules beside this file (see README.md). Every socket uses the Hibernation API and all
+ * state needed after a wake lives in SQLite or in socket attachments; the only timer is the alarm.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Assignment, RunStatus } from '../../../protocol/src/index.ts';
 import type { Env } from '../env.ts';
+import { runAlarm } from './alarm.ts';
+import { claim, release } from './assignments.ts';
+import { cancelRun } from './cancel.ts';
+import { createRuns } from './create-runs.ts';
+import { createRoom } from './room.ts';
+import type { Room } from './room.ts';
+import { attachmentOf } from './run-sockets.ts';
+import { onRunMessage, openRunSocket } from './run-socket.ts';
+import { ensureSchema } from './schema.ts';
+import { closeQuietly, jsonError, requireUpgrade } from './socket-util.ts';
 import type { NewRun } from './types.ts';
+import { openViewerSocket } from './viewer-socket.ts';
 
 export class TaskRoom extends DurableObject<Env> {
+  readonly #room: Room;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ensureSchema(ctx.storage.sql);
+    this.#room = createRoom(ctx, env);
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (path !== '/live' && path !== '/run-stream') return jsonError(404, 'not_found', 'no such task room endpoint');
+    const refused = requireUpgrade(request);
+    if (refused) return refused;
+    return path === '/live' ? openViewerSocket(this.#room, request) : openRunSocket(this.#room, request);
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const att = attachmentOf(ws);
+    // Viewers only listen; anything they send is ignored.
+    if (att?.kind === 'run') await onRunMessage(this.#room, ws, att, message);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // A runner that went away keeps its lease until it expires: it may reconnect and resend.
+    closeQuietly(ws, code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, 'closed');
+  }
+
+  async webSocketError(ws: WebSocket): Promise<void> {
+    closeQuietly(ws, 1011, 'socket error');
+  }
+
+  async alarm(): Promise<void> {
+    await runAlarm(this.#room);
+  }
+
   /** Store queued runs (already in D1), emit their `queued` events, offer them to the pool. */
   async createRuns(taskId: string, runs: NewRun[]): Promise<void> {
-    void taskId; void runs;
-    throw new Error('not implemented');
+    await createRuns(this.#room, taskId, runs);
   }
+
   /** Cancel a run in any non-terminal state; returns the status after the call. */
   async cancelRun(runId: string): Promise<RunStatus> {
-    void runId;
-    throw new Error('not implemented');
+    return cancelRun(this.#room, runId);
   }
+
   /** Called by RunnerPool before pushing an assignment; null if the run is no longer queued. */
   async claim(runId: string, runnerId: string): Promise<Assignment | null> {
-    void runId; void runnerId;
-    throw new Error('not implemented');
+    return claim(this.#room, runId, runnerId);
   }
+
   /** Called by RunnerPool when the runner declined or vanished before accepting. */
   async release(runId: string, assignment: number, reason: string): Promise<void> {
-    void runId; void assignment; void reason;
-    throw new Error('not implemented');
+    await release(this.#room, runId, assignment, reason);
   }
 }

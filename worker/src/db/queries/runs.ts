@@ -23,8 +23,8 @@ export async function getRunById(db: Db, runId: string): Promise<RunRow | undefi
 
 /**
  * One round in one batch: the optional new user message and every run row (one statement each:
- * D1 caps bound parameters per statement at 100). The task is marked running only after
- * TaskRoom took the runs (markTaskRunning).
+ * D1 caps bound parameters per statement at 100). The task's status is TaskRoom's to write: it
+ * marks the task running inside createRuns and recomputes it on every run status change.
  */
 export async function insertRound(db: Db, taskId: string, now: number, message: MessageRow | null, rows: RunInsert[]): Promise<void> {
   const stmts: BatchItem<'sqlite'>[] = [];
@@ -38,10 +38,6 @@ export async function insertRound(db: Db, taskId: string, now: number, message: 
 export async function failRuns(db: Db, runIds: string[], error: string, now: number): Promise<void> {
   await db.update(runs).set({ status: 'failed', error, finishedAt: now, updatedAt: now })
     .where(and(inArray(runs.id, runIds), eq(runs.status, 'queued')));
-}
-
-export async function markTaskRunning(db: Db, taskId: string, now: number): Promise<void> {
-  await db.update(tasks).set({ status: 'running', updatedAt: now }).where(eq(tasks.id, taskId));
 }
 
 /** The run and the user who owns its task (the gateway checks the profile belongs to them). */

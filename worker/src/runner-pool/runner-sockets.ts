@@ -1,0 +1,69 @@
+/**
+ * Runner pool sockets (tags `runner` and `runner:<id>`) and their attachments. The attachment is
+ * the runner's live record — what it can run, its slots and active runs — so it survives
+ * hibernation without a table. A runner counts only once it said `hello` (ready) and while its
+ * socket is open; with several sockets of one runner the newest ready one wins.
+ */
+import type { LiveRunner } from '../task-room/types.ts';
+import { isOpen } from '../task-room/socket-util.ts';
+
+export interface RunnerAttachment {
+  runnerId: string;
+  name: string;
+  pool: string;
+  ready: boolean;
+  executors: string[];
+  slots: number;
+  labels: string[];
+  activeRuns: string[];
+  protocolVersion: number;
+  connectedAt: number;
+}
+
+export const runnerTag = (runnerId: string) => `runner:${runnerId}`;
+
+export function attachmentOf(ws: WebSocket): RunnerAttachment | null {
+  return (ws.deserializeAttachment() as RunnerAttachment | null) ?? null;
+}
+
+export function updateAttachment(ws: WebSocket, patch: Partial<RunnerAttachment>): RunnerAttachment | null {
+  const att = attachmentOf(ws);
+  if (!att) return null;
+  const next = { ...att, ...patch };
+  ws.serializeAttachment(next);
+  return next;
+}
+
+export interface LiveSocket {
+  ws: WebSocket;
+  att: RunnerAttachment;
+}
+
+/** Ready, open runner sockets, one per runner. */
+export function readyRunners(ctx: DurableObjectState): Map<string, LiveSocket> {
+  const out = new Map<string, LiveSocket>();
+  for (const ws of ctx.getWebSockets('runner')) {
+    const att = attachmentOf(ws);
+    if (!att?.ready || !isOpen(ws)) continue;
+    const prev = out.get(att.runnerId);
+    if (!prev || prev.att.connectedAt <= att.connectedAt) out.set(att.runnerId, { ws, att });
+  }
+  return out;
+}
+
+export function readySocketOf(ctx: DurableObjectState, runnerId: string): WebSocket | null {
+  return readyRunners(ctx).get(runnerId)?.ws ?? null;
+}
+
+export function toLiveRunner(att: RunnerAttachment): LiveRunner {
+  return {
+    runnerId: att.runnerId,
+    name: att.name,
+    slots: att.slots,
+    executors: att.executors,
+    labels: att.labels,
+    protocolVersion: att.protocolVersion,
+    activeRuns: att.activeRuns,
+    connectedAt: att.connectedAt,
+  };
+}

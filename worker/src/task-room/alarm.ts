@@ -1,0 +1,58 @@
+/**
+ * The alarm handler: everything that happens because time passed (DESIGN §6).
+ * - Lease expired on a leased run → `lost` ("runner lost: lease expired"), its run sockets are
+ *   closed with staleAssignment, then re-queued and offered again while retries <
+ *   LIMITS.maxLostRetries, else `failed` ("runner lost after N attempts"). A run with a pending
+ *   cancel goes to `cancelled` instead.
+ * - Cancel deadline passed on a still-active run → `cancelled` ("runner did not confirm cancel").
+ * - Queued runs whose offer to the pool failed are offered again; unsynced D1 rows are written.
+ * Every decision is read from storage, so running it twice changes nothing more.
+ */
+import { CLOSE_CODES, LIMITS } from '../../../protocol/src/index.ts';
+import type { StoredEvent } from '../../../protocol/src/index.ts';
+import { broadcast } from './fanout.ts';
+import { rearmAlarm } from './leases.ts';
+import { offerRuns } from './pool-client.ts';
+import type { Room } from './room.ts';
+import { applyStatus } from './run-lifecycle.ts';
+import type { StatusChange } from './run-lifecycle.ts';
+import { closeRunSockets } from './run-sockets.ts';
+import { dueCancels, dueLeases, dueOffers } from './run-store.ts';
+import type { RunState } from './run-store.ts';
+
+export async function runAlarm(room: Room, now = Date.now()): Promise<void> {
+  const events: StoredEvent[] = [];
+  const ended: string[] = [];
+  const toOffer = new Set<string>();
+  const apply = (run: RunState, change: StatusChange) => {
+    const res = applyStatus(room, run, change, now);
+    if (res.ok) events.push(...res.events);
+    return res.ok;
+  };
+
+  room.ctx.storage.transactionSync(() => {
+    for (const run of dueLeases(room.sql, now)) {
+      if (!apply(run, { to: 'lost', reason: 'runner lost: lease expired' })) continue;
+      ended.push(run.runId);
+      if (run.cancelRequested) {
+        apply(run, { to: 'cancelled', reason: 'runner lost while cancelling' });
+      } else if (run.retries < LIMITS.maxLostRetries) {
+        const retries = run.retries + 1;
+        apply(run, { to: 'queued', reason: `re-queued after lost runner (retry ${retries} of ${LIMITS.maxLostRetries})`, patch: { retries } });
+        toOffer.add(run.runId);
+      } else {
+        apply(run, { to: 'failed', reason: `runner lost after ${run.retries + 1} attempts` });
+      }
+    }
+    for (const run of dueCancels(room.sql, now)) {
+      if (apply(run, { to: 'cancelled', reason: 'runner did not confirm cancel' })) ended.push(run.runId);
+    }
+    for (const run of dueOffers(room.sql, now)) toOffer.add(run.runId);
+  });
+
+  for (const runId of ended) closeRunSockets(room.ctx, runId, CLOSE_CODES.staleAssignment, 'assignment ended');
+  broadcast(room.ctx, events);
+  await room.d1.flush();
+  await offerRuns(room, [...toOffer]);
+  await rearmAlarm(room);
+}

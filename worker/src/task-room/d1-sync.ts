@@ -1,0 +1,106 @@
+/**
+ * Mirrors run state into D1 (DESIGN §1: D1 holds what is listed and searched). Each run row in
+ * DO SQLite carries `version`/`synced_version`; a flush writes every unsynced run's current state
+ * (status, runner, retries, timings, error and, once a result exists, branch, commits, files,
+ * stats, patch, summary), inserts the run's assistant message (id fixed when the result was
+ * stored, so a retry never duplicates it), and recomputes the task's status — all in one D1
+ * batch. Flushes are chained so D1 always ends at the latest state even when handlers interleave
+ * while awaiting D1. A failed flush leaves the runs unsynced; the alarm retries (alarm.ts).
+ */
+import { drizzle } from 'drizzle-orm/d1';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { and, eq, sql as dsql } from 'drizzle-orm';
+import { messages, runs, tasks } from '../db/schema.ts';
+import { getMeta } from './schema.ts';
+import { markSynced, unsyncedRuns } from './run-store.ts';
+import type { RunState } from './run-store.ts';
+
+function runFields(r: RunState, now: number) {
+  const base = {
+    status: r.status,
+    runnerId: r.runnerId,
+    retries: r.retries,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    error: r.error,
+    updatedAt: now,
+  };
+  const res = r.result;
+  if (!res) return base;
+  return {
+    ...base,
+    branch: res.branch ?? r.spec.branch,
+    baseCommit: res.baseCommit ?? null,
+    headCommit: res.headCommit ?? null,
+    files: JSON.stringify(res.files),
+    filesChanged: res.stats.files,
+    additions: res.stats.additions,
+    deletions: res.stats.deletions,
+    patch: res.patch ?? null,
+    summary: res.summary ?? null,
+  };
+}
+
+function resultMessage(r: RunState): string {
+  const res = r.result!;
+  if (res.summary) return res.summary;
+  return res.error ? `Run ${res.outcome}: ${res.error}` : `Run ${res.outcome}.`;
+}
+
+export class D1Sync {
+  #sql: SqlStorage;
+  #db: D1Database;
+  #onFailure: () => Promise<void>;
+  #chain: Promise<void> = Promise.resolve();
+
+  /** `onFailure` schedules the retry (the room arms its alarm). */
+  constructor(sql: SqlStorage, db: D1Database, onFailure: () => Promise<void>) {
+    this.#sql = sql;
+    this.#db = db;
+    this.#onFailure = onFailure;
+  }
+
+  /** Write every unsynced run to D1. Never rejects; returns false if D1 could not be written. */
+  flush(): Promise<boolean> {
+    const step = this.#chain.then(() => this.#syncOnce());
+    this.#chain = step.then(() => undefined);
+    return step;
+  }
+
+  async #syncOnce(): Promise<boolean> {
+    const taskId = getMeta(this.#sql, 'task_id');
+    const dirty = unsyncedRuns(this.#sql);
+    if (!taskId || !dirty.length) return true;
+    const db = drizzle(this.#db);
+    const now = Date.now();
+    const stmts: BatchItem<'sqlite'>[] = [];
+    for (const r of dirty) {
+      stmts.push(db.update(runs).set(runFields(r, now)).where(and(eq(runs.id, r.runId), eq(runs.taskId, taskId))));
+      if (r.result && r.resultMessageId) {
+        stmts.push(
+          db.insert(messages)
+            .values({ id: r.resultMessageId, taskId, role: 'assistant', content: resultMessage(r), runId: r.runId, createdAt: r.finishedAt ?? now })
+            .onConflictDoNothing(),
+        );
+      }
+    }
+    // Any non-terminal run → running; all terminal and one succeeded → done; else failed.
+    const status = dsql<'running' | 'done' | 'failed'>`CASE
+      WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId} AND status NOT IN ('succeeded','failed','cancelled')) THEN 'running'
+      WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId} AND status = 'succeeded') THEN 'done'
+      WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId}) THEN 'failed'
+      ELSE ${tasks.status} END`;
+    const taskUpdate = db.update(tasks).set({ status, updatedAt: now }).where(eq(tasks.id, taskId));
+    try {
+      // The task update goes last so it sees the run rows written before it in the same batch.
+      const batch = [...stmts, taskUpdate] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]];
+      await db.batch(batch);
+    } catch (err) {
+      console.error('task-room: D1 write-back failed; the alarm retries', taskId, String(err));
+      await this.#onFailure().catch(() => undefined);
+      return false;
+    }
+    for (const r of dirty) markSynced(this.#sql, r.runId, r.version);
+    return true;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Stores one frame's events for a run (DESIGN §5). Runs inside the caller's transaction. Each
+ * event is forced onto the socket's run, then:
+ * - `status` preparing/running/finishing is applied through transition(); anything else (an
+ *   illegal step, or a status only TaskRoom may set) is stored as a `log` warn event instead;
+ * - `result` is stored, kept on the run for D1, and its outcome ends the run;
+ * - every other event is stored as is.
+ * Returns the stored events, in seq order, for the ack-then-broadcast that follows.
+ */
+import type { RunEvent, RunStatus, StoredEvent } from '../../../protocol/src/index.ts';
+import { isTerminal } from '../../../protocol/src/index.ts';
+import { appendEvents } from './event-log.ts';
+import type { Room } from './room.ts';
+import { applyStatus, logEvent } from './run-lifecycle.ts';
+import { updateRun } from './run-store.ts';
+import type { RunState } from './run-store.ts';
+
+/** The statuses a runner may report; the rest are decided by TaskRoom. */
+const RUNNER_STATUSES: readonly RunStatus[] = ['preparing', 'running', 'finishing'];
+
+export function ingestFrame(room: Room, run: RunState, events: readonly RunEvent[], now: number): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  const append = (ev: RunEvent) => out.push(...appendEvents(room.sql, [ev]));
+  const warn = (ts: number, message: string) => append(logEvent(run.runId, 'warn', message, ts));
+
+  for (const raw of events) {
+    const ev = { ...raw, runId: run.runId } as RunEvent;
+    if (ev.type === 'status') {
+      if (!RUNNER_STATUSES.includes(ev.status)) {
+        warn(ev.ts, `ignored status ${ev.status}: a runner reports only ${RUNNER_STATUSES.join(', ')}`);
+        continue;
+      }
+      const res = applyStatus(room, run, { to: ev.status, reason: ev.reason, event: ev }, now);
+      if (res.ok) out.push(...res.events);
+      else warn(ev.ts, `ignored status ${ev.status}: ${res.reason}`);
+    } else if (ev.type === 'result') {
+      if (isTerminal(run.status)) {
+        warn(ev.ts, `ignored result: run is already ${run.status}`);
+        continue;
+      }
+      append(ev);
+      updateRun(room.sql, run, { result: ev.result, resultMessageId: crypto.randomUUID() });
+      const res = applyStatus(room, run, { to: ev.result.outcome, reason: ev.result.error }, now);
+      if (res.ok) out.push(...res.events);
+      else warn(ev.ts, `result outcome not applied: ${res.reason}`);
+    } else {
+      append(ev);
+    }
+  }
+  return out;
+}

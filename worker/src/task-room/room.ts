@@ -1,0 +1,27 @@
+/**
+ * The context every TaskRoom module works on: the DO state, its env, its SQLite handle and the
+ * D1 write-back queue. Built once per instance (again after each wake from hibernation).
+ */
+import type { Env } from '../env.ts';
+import { D1Sync } from './d1-sync.ts';
+import { D1_RETRY_MS, armAlarm } from './leases.ts';
+import { getMeta } from './schema.ts';
+
+export interface Room {
+  ctx: DurableObjectState;
+  env: Env;
+  sql: SqlStorage;
+  d1: D1Sync;
+}
+
+export function createRoom(ctx: DurableObjectState, env: Env): Room {
+  const sql = ctx.storage.sql;
+  const room: Room = { ctx, env, sql, d1: new D1Sync(sql, env.DB, () => armAlarm(room, Date.now() + D1_RETRY_MS)) };
+  return room;
+}
+
+export function taskIdOf(room: Room): string {
+  const taskId = getMeta(room.sql, 'task_id');
+  if (!taskId) throw new Error('task room has no task yet');
+  return taskId;
+}

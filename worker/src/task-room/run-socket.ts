@@ -1,0 +1,96 @@
+/**
+ * A runner's per-run socket (`/run-stream?runId=…&assignment=N`, DESIGN §5). On connect the
+ * room checks the assignment is current (else closes with staleAssignment), replaces any older
+ * socket of the run, renews the lease and sends `attached {lastFrame, cancelRequested}`.
+ * Frames are stored once per (run, frame): a frame ≤ last_frame is only acked again; a new one
+ * is ingested in ONE transaction with the last_frame and lease update, then acked, then
+ * broadcast to viewers. Heartbeats renew the lease. A bad message closes with badMessage.
+ */
+import { CLOSE_CODES, RunnerToRoom, isLeased } from '../../../protocol/src/index.ts';
+import type { Frame, StoredEvent } from '../../../protocol/src/index.ts';
+import { HEADER_RUNNER_ID } from '../lib/internal-headers.ts';
+import { broadcast } from './fanout.ts';
+import { leaseMs, renewLease } from './leases.ts';
+import type { Room } from './room.ts';
+import { ingestFrame } from './frame-ingest.ts';
+import { runSockets, runTag } from './run-sockets.ts';
+import type { RunSocketAttachment } from './run-sockets.ts';
+import { getRun, updateRun } from './run-store.ts';
+import type { RunState } from './run-store.ts';
+import { closeQuietly, jsonError, parseMessage, sendJson } from './socket-util.ts';
+
+/** Why a socket of `att` may no longer speak for its run, or null if it may. */
+function staleReason(run: RunState | null, att: RunSocketAttachment): string | null {
+  if (!run) return 'unknown run';
+  if (run.assignment !== att.assignment) return `assignment ${att.assignment} is not current`;
+  if (!isLeased(run.status)) return `run is ${run.status}`;
+  if (run.runnerId !== att.runnerId) return 'run is assigned to another runner';
+  return null;
+}
+
+export function openRunSocket(room: Room, request: Request): Response {
+  const url = new URL(request.url);
+  const runId = url.searchParams.get('runId') ?? '';
+  const assignment = Number(url.searchParams.get('assignment'));
+  const runnerId = request.headers.get(HEADER_RUNNER_ID) ?? '';
+  if (!runId || runId.length > 64 || !runnerId || !Number.isSafeInteger(assignment) || assignment < 1) {
+    return jsonError(400, 'bad_request', 'runId, a positive assignment and a runner id are required');
+  }
+  const [client, server] = Object.values(new WebSocketPair());
+  const att: RunSocketAttachment = { kind: 'run', runId, assignment, runnerId };
+  room.ctx.acceptWebSocket(server, ['run', runTag(runId)]);
+  server.serializeAttachment(att);
+
+  const run = getRun(room.sql, runId);
+  const stale = staleReason(run, att);
+  if (stale || !run) {
+    closeQuietly(server, CLOSE_CODES.staleAssignment, stale ?? 'unknown run');
+  } else {
+    for (const old of runSockets(room.ctx, runId)) {
+      if (old !== server) closeQuietly(old, CLOSE_CODES.replaced, 'replaced by a newer connection');
+    }
+    renewLease(room, run);
+    sendJson(server, { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested });
+  }
+  return new Response(null, { status: 101, webSocket: client });
+}
+
+export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAttachment, data: string | ArrayBuffer): Promise<void> {
+  const msg = parseMessage(data, RunnerToRoom);
+  if (!msg) {
+    closeQuietly(ws, CLOSE_CODES.badMessage, 'message is not a valid frame or heartbeat');
+    return;
+  }
+  const run = getRun(room.sql, att.runId);
+  const stale = staleReason(run, att);
+  if (stale || !run) {
+    closeQuietly(ws, CLOSE_CODES.staleAssignment, stale ?? 'unknown run');
+    return;
+  }
+  if (msg.type === 'heartbeat') {
+    renewLease(room, run);
+    return;
+  }
+  if (msg.frame <= run.lastFrame) {
+    // A resend after a reconnect: already stored, just confirm it again.
+    renewLease(room, run);
+    sendJson(ws, { type: 'ack', frame: run.lastFrame });
+    return;
+  }
+  const stored = storeFrame(room, run, msg);
+  sendJson(ws, { type: 'ack', frame: msg.frame });
+  broadcast(room.ctx, stored);
+  await room.d1.flush();
+}
+
+function storeFrame(room: Room, run: RunState, frame: Frame): StoredEvent[] {
+  const now = Date.now();
+  return room.ctx.storage.transactionSync(() => {
+    const stored = ingestFrame(room, run, frame.events, now);
+    updateRun(room.sql, run, {
+      lastFrame: frame.frame,
+      leaseUntil: isLeased(run.status) ? now + leaseMs(room.env) : null,
+    }, { sync: false });
+    return stored;
+  });
+}
