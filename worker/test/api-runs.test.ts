@@ -64,7 +64,8 @@ describe('runs', () => {
     expect(handed.runs[2].executor).toEqual({ id: 'patch-agent', provider: 'openai', model: 'gpt-5-mini', gatewayPath: '/v1/llm/openai' });
 
     const t = await json<{ task: Task; runs: Run[] }>(await owner.fetch(`/v1/tasks/${task.id}`), 200);
-    expect(t.task.status).toBe('running');
+    // The task's status is TaskRoom's to write (the fake room here does not): the route leaves it.
+    expect(t.task.status).toBe('idle');
     expect(t.runs).toHaveLength(3);
     expect(t.runs[0]).not.toHaveProperty('patch');
   });
