@@ -1,0 +1,83 @@
+/**
+ * The browser path in headless Chromium against the real stack: first-run setup, a model profile
+ * and a repository added through Settings, a new task with 2 attempts, both streaming live and
+ * ending with their diffs on the task page.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
+import { launchChromium } from './harness/browser.ts';
+import { killAll } from './harness/processes.ts';
+import { startRunner } from './harness/runner.ts';
+import { call } from './harness/scenarios.ts';
+import { ROOT, startStack, type Stack } from './harness/stack.ts';
+
+const BOOTSTRAP = 'drr_browser_bootstrap_token_0123456789';
+const shots = path.join(ROOT, 'e2e/artifacts');
+let stack: Stack, git: GitServer, fake: FakeOpenAI, browser: Browser, page: Page;
+
+beforeAll(async () => {
+  [stack, git, fake, browser] = await Promise.all([
+    startStack({ vars: { DURSOR_RUNNER_BOOTSTRAP_TOKEN: BOOTSTRAP } }),
+    startGitServer(),
+    startFakeOpenAI(),
+    launchChromium(),
+  ]);
+  await startRunner({ url: stack.url, token: BOOTSTRAP, name: 'browser-runner', dir: stack.dir, slots: 2 });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  mkdirSync(shots, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await killAll();
+  await Promise.all([stack?.stop(), git?.close(), fake?.close()]);
+});
+
+it('sets up, creates a task with 2 attempts, and shows both streaming and their diffs', async () => {
+  const instruction = 'Add a changelog entry for the browser test.';
+  fake.addScenario({ match: instruction, turns: [
+    { text: 'Reading the changelog first. ', toolCalls: [call('read_file', { path: 'CHANGELOG.md' })], chunkDelayMs: 20 },
+    { text: 'Adding the entry now.', toolCalls: [call('edit_file', { path: 'CHANGELOG.md', old_string: '## Unreleased\n', new_string: '## Unreleased\n- Browser test entry\n' })], chunkDelayMs: 20 },
+    { text: 'Added the changelog entry.' },
+  ] });
+  const cloneUrl = await git.createRepo('web-app', { 'CHANGELOG.md': '# Changelog\n\n## Unreleased\n' });
+
+  await page.goto(stack.url);
+  await page.getByLabel('Email').fill('owner@dursor.test');
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Create owner account' }).click();
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Provider').selectOption('openai-compatible');
+  await page.getByLabel('Model', { exact: true }).fill('scripted-model');
+  await page.getByLabel('Display name').fill('Scripted model');
+  await page.getByLabel('Base URL').fill(fake.url);
+  await page.getByLabel('API key').fill('sk-browser-test-key-9876');
+  await page.getByRole('button', { name: 'Add model profile' }).click();
+  await expect.poll(() => page.getByText('Scripted model').count()).toBeGreaterThan(0);
+  await page.getByLabel('Clone URL').fill(cloneUrl);
+  await page.getByLabel('Default branch').fill('main');
+  await page.getByRole('button', { name: 'Add repository' }).click();
+  await expect.poll(() => page.getByText(cloneUrl).count()).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
+
+  await page.getByRole('link', { name: 'New task' }).click();
+  await expect.poll(() => page.getByLabel('Repository').inputValue()).not.toBe('');
+  await page.getByLabel('Instruction').fill(instruction);
+  await page.getByLabel('Model', { exact: true }).selectOption({ label: 'Scripted model' });
+  await page.getByLabel('Count').fill('2');
+  await page.getByRole('button', { name: 'Start task' }).click();
+
+  const cards = page.getByTestId('run-card');
+  await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(2);
+  // Both attempts stream text before they finish.
+  await expect.poll(async () => (await cards.allInnerTexts()).every((t) => t.includes('Reading the changelog first.')), { timeout: 60_000 }).toBe(true);
+  await page.screenshot({ path: path.join(shots, 'task-streaming.png'), fullPage: true });
+  await expect.poll(async () => Promise.all((await cards.all()).map((c) => c.getAttribute('data-status'))), { timeout: 60_000 }).toEqual(['succeeded', 'succeeded']);
+  const diffs = page.getByTestId('run-diff');
+  await expect.poll(() => diffs.count(), { timeout: 20_000 }).toBe(2);
+  for (const d of await diffs.all()) expect(await d.innerText()).toContain('+- Browser test entry');
+  await page.screenshot({ path: path.join(shots, 'task-done.png'), fullPage: true });
+});

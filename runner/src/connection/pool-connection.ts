@@ -1,0 +1,107 @@
+/**
+ * The runner's pool socket (`/v1/runners/connect`, DESIGN §1): says `hello` on every connect
+ * (with the runs still active, so a reconnect does not orphan them), receives `assign`, and
+ * carries accept / reject / capacity. Redials with backoff; protocolTooOld, unauthorized and
+ * replaced are terminal and reported through onTerminal.
+ */
+import { CLOSE_CODES, PROTOCOL_VERSION, PoolToRunner, type Assignment, type ExecutorId } from '../../../protocol/src/index.ts';
+import type { Backoff } from '../backoff.ts';
+import type { Logger } from '../log.ts';
+import { SocketLoop } from './socket-loop.ts';
+
+export const RUNNER_VERSION = '0.1.0';
+
+export interface PoolConnectionOptions {
+  baseUrl: string;
+  credential: string;
+  name: string;
+  slots: number;
+  labels: string[];
+  executors: ExecutorId[];
+  log: Logger;
+  activeRuns(): string[];
+  onAssign(assignment: Assignment): void;
+  onTerminal(reason: string): void;
+  backoff?: Backoff;
+}
+
+const TERMINAL: Record<number, string> = {
+  [CLOSE_CODES.protocolTooOld]: `the Worker refuses this runner's protocol version ${PROTOCOL_VERSION}; upgrade the runner`,
+  [CLOSE_CODES.unauthorized]: 'the Worker refused the runner credential (unknown or revoked); register again with a new token',
+  [CLOSE_CODES.replaced]: 'another runner process connected with this credential; this one stops',
+};
+
+export class PoolConnection {
+  #o: PoolConnectionOptions;
+  #loop: SocketLoop;
+  #welcomed = false;
+
+  constructor(o: PoolConnectionOptions) {
+    this.#o = o;
+    this.#loop = new SocketLoop({
+      url: `${o.baseUrl.replace(/^http/, 'ws')}/v1/runners/connect`,
+      credential: o.credential,
+      log: o.log,
+      backoff: o.backoff,
+      handlers: {
+        onOpen: () => this.#hello(),
+        onMessage: (d) => this.#onMessage(d),
+        onClose: (code, reason) => {
+          this.#welcomed = false;
+          const terminal = TERMINAL[code];
+          if (!terminal) return 'reconnect';
+          this.#o.onTerminal(`${terminal} (close ${code}${reason ? `: ${reason}` : ''})`);
+          return 'stop';
+        },
+      },
+    });
+  }
+
+  get welcomed(): boolean {
+    return this.#welcomed;
+  }
+  get stopped(): Promise<void> {
+    return this.#loop.stopped;
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  /** Stop taking work: close the socket for good (drain). */
+  stop(reason = 'draining'): void {
+    this.#loop.stop(1000, reason);
+  }
+
+  accept(runId: string): void {
+    this.#loop.send({ type: 'accept', runId });
+  }
+  reject(runId: string, reason: string): void {
+    this.#loop.send({ type: 'reject', runId, reason: reason.slice(0, 1000) });
+  }
+  sendCapacity(): void {
+    this.#loop.send({ type: 'capacity', activeRuns: this.#o.activeRuns() });
+  }
+
+  #hello(): void {
+    const o = this.#o;
+    this.#loop.send({
+      type: 'hello', protocolVersion: PROTOCOL_VERSION, name: o.name, executors: o.executors, slots: o.slots,
+      labels: o.labels, activeRuns: o.activeRuns(), version: RUNNER_VERSION,
+    });
+  }
+
+  #onMessage(data: string): void {
+    let msg;
+    try {
+      msg = PoolToRunner.parse(JSON.parse(data));
+    } catch (e) {
+      this.#o.log.warn('bad message on pool socket, reconnecting', { error: (e as Error).message.slice(0, 300) });
+      return this.#loop.drop();
+    }
+    if (msg.type === 'welcome') {
+      this.#welcomed = true;
+      this.#o.log.info('connected to pool', { runnerId: msg.runnerId, pool: msg.pool, protocolVersion: msg.protocolVersion });
+    } else this.#o.onAssign(msg.assignment);
+  }
+}

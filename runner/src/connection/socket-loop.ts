@@ -1,0 +1,110 @@
+/**
+ * One outbound WebSocket kept alive: dial with the runner credential, hand messages to the
+ * owner, and redial with jittered backoff after a drop — unless the owner says the close is
+ * terminal or stop() was called. An HTTP 401/403 on the upgrade is reported as
+ * CLOSE_CODES.unauthorized so owners handle "credential refused" one way.
+ */
+import WebSocket from 'ws';
+import { CLOSE_CODES } from '../../../protocol/src/index.ts';
+import { Backoff } from '../backoff.ts';
+import type { Logger } from '../log.ts';
+
+export interface SocketHandlers {
+  onOpen(): void;
+  onMessage(data: string): void;
+  /** Return 'stop' for a terminal close. `httpStatus` is set when the upgrade itself was refused. */
+  onClose(code: number, reason: string, httpStatus?: number): 'reconnect' | 'stop';
+}
+
+export interface SocketLoopOptions {
+  url: string;
+  credential: string;
+  log: Logger;
+  handlers: SocketHandlers;
+  backoff?: Backoff;
+}
+
+export class SocketLoop {
+  #opts: SocketLoopOptions;
+  #backoff: Backoff;
+  #ws: WebSocket | null = null;
+  #stopped = false;
+  #retry: ReturnType<typeof setTimeout> | null = null;
+  #idle: Promise<void>;
+  #markIdle!: () => void;
+
+  constructor(opts: SocketLoopOptions) {
+    this.#opts = opts;
+    this.#backoff = opts.backoff ?? new Backoff();
+    this.#idle = new Promise((r) => (this.#markIdle = r));
+  }
+
+  get isOpen(): boolean {
+    return this.#ws?.readyState === WebSocket.OPEN;
+  }
+
+  /** Resolves once the loop has stopped for good (stop() or a terminal close). */
+  get stopped(): Promise<void> {
+    return this.#idle;
+  }
+
+  start(): void {
+    this.#dial();
+  }
+
+  send(msg: object): boolean {
+    if (!this.isOpen) return false;
+    this.#ws!.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Closes the socket and never redials. */
+  stop(code = 1000, reason = 'bye'): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    const ws = this.#ws;
+    if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) {
+      ws.close(code, reason);
+      // A peer that never answers the close handshake must not keep us alive.
+      setTimeout(() => ws.terminate(), 2_000).unref();
+    } else this.#markIdle();
+  }
+
+  /** Drops the current socket abruptly (tests, and a dead-peer watchdog) and redials. */
+  drop(): void {
+    this.#ws?.terminate();
+  }
+
+  #dial(): void {
+    if (this.#stopped) return this.#markIdle();
+    const { url, credential, log, handlers } = this.#opts;
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${credential}` }, handshakeTimeout: 15_000 });
+    this.#ws = ws;
+    let httpStatus = 0;
+    ws.on('open', () => {
+      this.#backoff.connected();
+      handlers.onOpen();
+    });
+    ws.on('message', (data) => handlers.onMessage(String(data)));
+    ws.on('error', (err) => {
+      const m = /Unexpected server response: (\d+)/.exec(err.message);
+      if (m) httpStatus = Number(m[1]);
+      log.debug('socket error', { url, error: err.message });
+    });
+    ws.on('close', (code, reasonBuf) => {
+      if (this.#ws === ws) this.#ws = null;
+      let reason = String(reasonBuf);
+      if (httpStatus === 401 || httpStatus === 403) [code, reason] = [CLOSE_CODES.unauthorized, `HTTP ${httpStatus} on upgrade`];
+      else if (httpStatus) reason = `HTTP ${httpStatus} on upgrade`;
+      const verdict = handlers.onClose(code, reason, httpStatus || undefined);
+      if (this.#stopped || verdict === 'stop') {
+        this.#stopped = true;
+        return this.#markIdle();
+      }
+      const delay = this.#backoff.next();
+      log.info('socket closed, reconnecting', { url, code, reason, retryInMs: delay });
+      this.#retry = setTimeout(() => this.#dial(), delay);
+    });
+  }
+}

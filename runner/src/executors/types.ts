@@ -1,0 +1,32 @@
+/**
+ * The executor contract (DESIGN §3): an executor edits files in the workspace and yields
+ * RunEvents; it never runs git write commands. A failure it wants reported as the run's reason
+ * is thrown as ExecutorError; a policy breach it caught itself (e.g. a tool path escaping the
+ * workspace) is thrown as PolicyViolationError so the run fails with that reason.
+ */
+import type { Assignment, ExecutorSpec, RunEvent } from '../../../protocol/src/index.ts';
+
+/** An event as an executor emits it; the job adds runId and ts. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type ExecutorEvent = DistributiveOmit<RunEvent, 'runId' | 'ts'>;
+
+export interface ExecutorRequest {
+  runId: string;
+  /** Real path of the workspace (the repository's working tree). */
+  workspaceDir: string;
+  instruction: string;
+  spec: ExecutorSpec;
+  limits: Assignment['limits'];
+  /** Worker base URL; the LLM gateway is at `${gatewayBaseUrl}${spec.gatewayPath}`. */
+  gatewayBaseUrl: string;
+  /** Per-run token used as the API key against the gateway. */
+  runToken: string;
+}
+
+export interface Executor {
+  run(req: ExecutorRequest, signal: AbortSignal): AsyncIterable<ExecutorEvent>;
+}
+
+export class ExecutorError extends Error {}
+
+export class PolicyViolationError extends Error {}

@@ -1,0 +1,202 @@
+/**
+ * One run, start to finish (DESIGN §1, §4, §6):
+ *   preparing → workspace (clone/fetch) → running → executor → finishing → policy
+ *   → commit → push → result (succeeded | failed | cancelled).
+ * Every step's failure becomes a `failed` result with a readable reason. Cancel aborts the
+ * executor, waits LIMITS.cancelGraceMs, abandons it, and reports `cancelled`; nothing is pushed
+ * after a cancel. A stale assignment stops the run silently (it belongs to someone else now).
+ * `done` settles only after the result frame is acked (bounded), so the slot stays taken until then.
+ */
+import type { AuthCallback } from 'isomorphic-git';
+import { LIMITS, RunEvent, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
+import { RunConnection } from './connection/run-connection.ts';
+import { EventBatcher } from './event-batcher.ts';
+import { CancelledError, unlessAborted, withGrace } from './cancellable.ts';
+import type { Executor, ExecutorEvent } from './executors/types.ts';
+import { ExecutorError, PolicyViolationError } from './executors/types.ts';
+import type { Logger } from './log.ts';
+import { checkPolicy, formatViolation, snapshotGitDir } from './policy.ts';
+import type { RepoCache } from './workspace/repo-cache.ts';
+import { GitStepError } from './workspace/repo-cache.ts';
+import { prepareWorkspace, type Workspace } from './workspace/workspace.ts';
+import { commitChanges, pushBranch, PushError } from './git/commit-push.ts';
+import { buildPatch } from './git/patch.ts';
+
+export interface JobDeps {
+  baseUrl: string;
+  credential: string;
+  workDir: string;
+  maxFileBytes: number;
+  repoCache: RepoCache;
+  executors: Map<ExecutorId, Executor>;
+  log: Logger;
+  onAuth?: AuthCallback;
+  cancelGraceMs?: number;
+  ackTimeoutMs?: number;
+}
+
+const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+export class Job {
+  readonly assignment: Assignment;
+  readonly done: Promise<void>;
+  #deps: JobDeps;
+  #log: Logger;
+  #conn: RunConnection;
+  #batcher: EventBatcher;
+  #abort = new AbortController();
+  #cancelReason: string | null = null;
+  #lostReason: string | null = null;
+  #summary = '';
+
+  constructor(assignment: Assignment, deps: JobDeps) {
+    this.assignment = assignment;
+    this.#deps = deps;
+    this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment });
+    this.#log.redactor.add(assignment.runToken);
+    this.#conn = new RunConnection({
+      baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment,
+      leaseMs: assignment.leaseMs, log: this.#log,
+      onCancel: (reason) => this.cancel(reason),
+      onLost: (reason) => {
+        this.#lostReason = reason;
+        this.#abort.abort();
+      },
+    });
+    this.#batcher = new EventBatcher({ send: (events) => void this.#conn.sendFrame(events) });
+    this.done = this.#main();
+  }
+
+  get runId(): string {
+    return this.assignment.runId;
+  }
+
+  /** Cancel from the Worker or from a second shutdown signal. Idempotent. */
+  cancel(reason: string): void {
+    if (this.#cancelReason !== null || this.#lostReason !== null) return;
+    this.#cancelReason = reason;
+    this.#log.info('cancelling run', { reason });
+    this.#abort.abort();
+  }
+
+  #emit(e: ExecutorEvent): void {
+    const event = { ...e, runId: this.runId, ts: Date.now() };
+    const ok = RunEvent.safeParse(event);
+    if (!ok.success) return this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
+    this.#batcher.push(ok.data);
+  }
+  #progress = (message: string) => {
+    this.#log.info(message);
+    this.#emit({ type: 'log', level: 'info', message });
+  };
+  #checkpoint(): void {
+    if (this.#abort.signal.aborted) throw new CancelledError('aborted');
+  }
+
+  async #main(): Promise<void> {
+    this.#conn.start();
+    let result: RunResult;
+    let workspace: Workspace | undefined;
+    try {
+      result = await this.#run((ws) => (workspace = ws));
+    } catch (e) {
+      result = this.#failure(e);
+    }
+    try {
+      if (this.#lostReason) {
+        this.#log.warn('run is no longer ours; stopped without a result', { reason: this.#lostReason });
+        this.#batcher.dispose();
+      } else {
+        this.#emit({ type: 'result', result });
+        this.#batcher.flush();
+        const acked = await this.#conn.waitAcked(this.#conn.lastFrame, this.#deps.ackTimeoutMs ?? LIMITS.defaultLeaseMs);
+        this.#log.info('run finished', { outcome: result.outcome, error: result.error, acked });
+      }
+    } finally {
+      await this.#conn.close();
+      await workspace?.remove().catch(() => {});
+    }
+  }
+
+  #failure(e: unknown): RunResult {
+    if (this.#cancelReason !== null) return { outcome: 'cancelled', error: cut(`cancelled: ${this.#cancelReason}`, 4000), ...EMPTY };
+    const known = e instanceof ExecutorError || e instanceof PolicyViolationError || e instanceof GitStepError || e instanceof PushError;
+    const message = known ? (e as Error).message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    if (!known && !this.#lostReason) this.#log.error('run failed unexpectedly', { error: (e as Error)?.stack ?? String(e) });
+    return { outcome: 'failed', error: cut(message, 4000), ...EMPTY };
+  }
+
+  async #run(keep: (ws: Workspace) => void): Promise<RunResult> {
+    const a = this.assignment;
+    const signal = this.#abort.signal;
+    const executor = this.#deps.executors.get(a.executor.id);
+    if (!executor) throw new ExecutorError(`executor ${a.executor.id} is not installed on this runner`);
+
+    this.#emit({ type: 'status', status: 'preparing' });
+    const preparing = prepareWorkspace(this.#deps.repoCache, { workDir: this.#deps.workDir, runId: a.runId, assignment: a.assignment, cloneUrl: a.repo.cloneUrl, baseRef: a.repo.baseRef, branch: a.branch }, this.#progress);
+    // A cancel during a long clone answers at once; the clone's workspace is removed when it lands.
+    preparing.then((ws) => {
+      if (signal.aborted) void ws.remove();
+    }, () => {});
+    const ws = await unlessAborted(preparing, signal);
+    keep(ws);
+    this.#progress(`workspace ready at ${ws.baseCommit.slice(0, 12)} (${ws.how})`);
+
+    this.#emit({ type: 'status', status: 'running' });
+    const gitBefore = await snapshotGitDir(ws.dir);
+    await this.#execute(executor, ws.dir);
+    this.#checkpoint();
+
+    this.#emit({ type: 'status', status: 'finishing' });
+    const maxFileBytes = Math.min(a.limits.maxFileBytes, this.#deps.maxFileBytes);
+    const { violations, changes } = await checkPolicy({ dir: ws.dir, gitBefore, maxFileBytes, gitCache: ws.gitCache });
+    if (violations.length > 0) throw new PolicyViolationError(violations.map(formatViolation).join('; '));
+    this.#checkpoint();
+
+    const head = await commitChanges({ dir: ws.dir, gitCache: ws.gitCache, changes, instruction: a.instruction, runId: a.runId });
+    this.#progress(changes.length ? `committed ${changes.length} file(s) as ${head.slice(0, 12)}` : 'no files changed');
+    this.#checkpoint();
+    this.#progress(`pushing ${a.branch}`);
+    await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, onAuth: this.#deps.onAuth });
+    if (signal.aborted) {
+      // The cancel raced the push: take the branch back so a cancelled run leaves nothing behind.
+      await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, onAuth: this.#deps.onAuth, delete: true }).catch(() => {});
+      throw new CancelledError('aborted');
+    }
+    this.#progress(`pushed ${a.branch}`);
+    const patch = await buildPatch(ws.dir, ws.baseCommit, changes, ws.gitCache);
+    return {
+      outcome: 'succeeded', branch: a.branch, baseCommit: ws.baseCommit, headCommit: head,
+      patch: patch.patch, patchTruncated: patch.patchTruncated, files: patch.files, stats: patch.stats,
+      ...(this.#summary.trim() ? { summary: cut(this.#summary.trim(), 16_000) } : {}),
+    };
+  }
+
+  /** Runs the executor; on cancel it gets LIMITS.cancelGraceMs to stop before it is abandoned. */
+  async #execute(executor: Executor, dir: string): Promise<void> {
+    const a = this.assignment;
+    const signal = this.#abort.signal;
+    const iterator = executor.run({
+      runId: a.runId, workspaceDir: dir, instruction: a.instruction, spec: a.executor, limits: a.limits,
+      gatewayBaseUrl: this.#deps.baseUrl, runToken: a.runToken,
+    }, signal)[Symbol.asyncIterator]();
+    const consume = (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        const e = next.value;
+        if (e.type === 'text') this.#summary += e.text;
+        else if (e.type === 'tool_call') this.#summary = '';
+        this.#emit(e);
+      }
+    })();
+    try {
+      await withGrace(consume, signal, this.#deps.cancelGraceMs ?? LIMITS.cancelGraceMs);
+    } catch (e) {
+      if (signal.aborted && !(e instanceof CancelledError)) throw new CancelledError('aborted');
+      if (e instanceof CancelledError) void iterator.return?.(undefined)?.catch?.(() => {});
+      throw e;
+    }
+  }
+}

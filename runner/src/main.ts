@@ -1,0 +1,87 @@
+/**
+ * Entry point: `node runner/src/main.ts --url … --token …` (or env vars, see config.ts).
+ * Parse config (bad input → exit 2), register or reuse the stored credential, run.
+ * SIGTERM/SIGINT: stop taking runs and let the active ones finish (drain), then exit 0;
+ * a second signal cancels the active runs. A terminal refusal by the Worker exits 1.
+ */
+import { mkdir } from 'node:fs/promises';
+import { ConfigError, parseConfig, USAGE } from './config.ts';
+import { createLogger } from './log.ts';
+import { ensureRegistered, RegistrationError } from './registration.ts';
+import { Runner } from './runner.ts';
+import { defaultExecutors } from './executors/registry.ts';
+
+async function main(): Promise<number> {
+  let cfg;
+  try {
+    cfg = parseConfig(process.argv.slice(2), process.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`dursor-runner: ${e.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (!cfg) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = createLogger({ debug: cfg.debug });
+  log.redactor.add(cfg.registrationToken);
+  log.redactor.add(cfg.credential);
+  const stop = new AbortController();
+  let wake!: () => void;
+  const stopping = new Promise<void>((r) => (wake = r));
+  stop.signal.addEventListener('abort', () => wake(), { once: true });
+  let signals = 0;
+  let runner: Runner | undefined;
+  let terminal: string | null = null;
+  const onSignal = (sig: string) => {
+    signals++;
+    if (signals === 1) {
+      log.info(`${sig}: draining (send again to cancel active runs)`);
+      stop.abort();
+    } else {
+      log.warn(`${sig}: cancelling active runs`);
+      runner?.cancelAll('runner is shutting down');
+    }
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
+  let identity;
+  try {
+    await mkdir(cfg.workDir, { recursive: true });
+    identity = await ensureRegistered(cfg, log, stop.signal);
+  } catch (e) {
+    if (stop.signal.aborted) return 0;
+    if (e instanceof RegistrationError) {
+      log.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  if (stop.signal.aborted) return 0;
+
+  runner = new Runner({
+    baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
+    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, executors: defaultExecutors(), log,
+    onTerminal: (reason) => {
+      terminal = reason;
+      log.error(`stopping: ${reason}`);
+      runner?.cancelAll(reason);
+      wake();
+    },
+  });
+  runner.start();
+  await stopping;
+  await runner.drain();
+  log.info('runner stopped');
+  return terminal ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`dursor-runner: unexpected error: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+/**
+ * Turns isomorphic-git and network errors into one readable line for a run's failure reason
+ * ("clone failed: repository not found at http://…"). URLs lose any user-info first.
+ */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+interface GitError {
+  code?: string;
+  message?: string;
+  data?: { statusCode?: number; statusMessage?: string; what?: string };
+  cause?: { code?: string; message?: string };
+}
+
+export function describeGitError(err: unknown, url: string, ref?: string): string {
+  const e = (err ?? {}) as GitError;
+  const where = safeUrl(url);
+  const status = e.data?.statusCode;
+  if (e.code === 'HttpError' && status === 404) return `repository not found at ${where}`;
+  if (e.code === 'HttpError' && (status === 401 || status === 403)) return `access denied to ${where} (HTTP ${status})`;
+  if (e.code === 'HttpError') return `HTTP ${status} ${e.data?.statusMessage ?? ''} from ${where}`.replace(/\s+from/, ' from');
+  if (e.code === 'NotFoundError' && ref) return `ref "${ref}" not found in ${where}`;
+  const net = networkCode(err);
+  if (net) return `cannot reach ${where} (${net})`;
+  return `${e.message ?? String(err)}`.replace(/\/\/[^/@\s]*@/g, '//');
+}
+
+const NET = /^E(CONN|NOTFOUND|TIMEDOUT|AI_|HOSTUNREACH|NETUNREACH|PIPE|PROTO)/;
+
+function networkCode(err: unknown): string | null {
+  const e = (err ?? {}) as GitError;
+  for (const code of [e.code, e.cause?.code]) if (code && NET.test(code)) return code;
+  return null;
+}
+
+/** Errors caused by the remote or the network (as opposed to the local repository). */
+export function isRemoteError(err: unknown): boolean {
+  const code = (err as GitError | null)?.code;
+  return code === 'HttpError' || code === 'NotFoundError' || code === 'SmartHttpError' || networkCode(err) !== null;
+}

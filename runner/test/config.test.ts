@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.ts';
+
+describe('config', () => {
+  it('reads flags, falls back to env vars, and normalises the URL', () => {
+    const cfg = parseConfig(['--url', 'http://127.0.0.1:8787/', '--slots', '3', '--labels', 'gpu, fast'], {
+      DURSOR_REGISTRATION_TOKEN: 'drr_x', DURSOR_RUNNER_NAME: 'box', DURSOR_STATE_DIR: '/tmp/st', DURSOR_RUNNER_SLOTS: '9',
+    })!;
+    expect(cfg).toMatchObject({ url: 'http://127.0.0.1:8787', slots: 3, name: 'box', registrationToken: 'drr_x', labels: ['gpu', 'fast'], stateDir: '/tmp/st', workDir: '/tmp/st/work', maxFileBytes: 1024 * 1024 });
+    expect(parseConfig(['--help'], {})).toBeNull();
+  });
+
+  it.each([
+    [[], 'missing --url'],
+    [['--url', 'ftp://x'], '--url must be http(s)'],
+    [['--url', 'nope'], '--url is not a valid URL'],
+    [['--url', 'http://u:p@x'], 'must not contain credentials'],
+    [['--url', 'http://x', '--slots', 'many'], '--slots must be a whole number, got "many"'],
+    [['--url', 'http://x', '--slots', '0'], '--slots must be between 1 and 64'],
+    [['--url', 'http://x', '--max-file-bytes=1.5'], '--max-file-bytes must be a whole number, got "1.5"'],
+    [['--url', 'http://x', '--bogus'], "Unknown option '--bogus'"],
+  ])('%j is refused with a readable message', (argv, message) => {
+    expect(() => parseConfig(argv, {})).toThrow(ConfigError);
+    expect(() => parseConfig(argv, {})).toThrow(message);
+  });
+});

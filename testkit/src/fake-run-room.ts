@@ -1,0 +1,105 @@
+/**
+ * The TaskRoom side of one run's socket, as the fake worker plays it: `attached` on connect,
+ * frames stored once in order (idempotent on frame number), cumulative acks, heartbeats counted,
+ * cancel pushed down. Tests can hold or discard acks to simulate frames lost in flight, and
+ * every protocol violation (gap, bad message) is recorded in `violations`.
+ */
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES, RunnerToRoom } from '../../protocol/src/index.ts';
+import type { Assignment, Frame, RunEvent, RunResult } from '../../protocol/src/index.ts';
+import type { Changes } from './wait.ts';
+
+/** auto: store + ack; hold: store, no ack; discard: neither (the frame is "lost in flight"). */
+export type AckMode = 'auto' | 'hold' | 'discard';
+
+export interface FakeRun {
+  assignment: Assignment;
+  /** Frames stored, in order; frame numbers are 1..n. */
+  stored: Frame[];
+  /** Every frame received, duplicates included. */
+  received: Frame[];
+  /** Events of the stored frames, in order. */
+  events: RunEvent[];
+  violations: string[];
+  heartbeats: number;
+  /** Run sockets opened for this run (reconnects included). */
+  sockets: number;
+  cancelRequested: boolean;
+  cancelReason: string;
+  ackMode: AckMode;
+  result?: RunResult;
+  socket?: WebSocket;
+}
+
+export function newFakeRun(assignment: Assignment): FakeRun {
+  return {
+    assignment, stored: [], received: [], events: [], violations: [], heartbeats: 0, sockets: 0,
+    cancelRequested: false, cancelReason: '', ackMode: 'auto',
+  };
+}
+
+const send = (ws: WebSocket | undefined, msg: object) => {
+  if (ws && ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+};
+
+export function sendAck(run: FakeRun): void {
+  send(run.socket, { type: 'ack', frame: run.stored.length });
+}
+
+export function sendCancel(run: FakeRun, reason: string): void {
+  run.cancelRequested = true;
+  run.cancelReason = reason;
+  send(run.socket, { type: 'cancel', reason });
+}
+
+/** Wires a freshly upgraded run socket for the run's current assignment. */
+export function attachRunSocket(run: FakeRun, ws: WebSocket, changes: Changes): void {
+  if (run.socket && run.socket.readyState === run.socket.OPEN) run.socket.close(CLOSE_CODES.replaced, 'replaced');
+  run.socket = ws;
+  run.sockets++;
+  send(ws, { type: 'attached', lastFrame: run.stored.length, cancelRequested: run.cancelRequested });
+  ws.on('message', (data) => {
+    let parsed;
+    try {
+      parsed = RunnerToRoom.safeParse(JSON.parse(String(data)));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) {
+      run.violations.push(`bad message: ${String(data).slice(0, 200)}`);
+      ws.close(CLOSE_CODES.badMessage, 'bad message');
+      return changes.notify();
+    }
+    const msg = parsed.data;
+    if (msg.type === 'heartbeat') run.heartbeats++;
+    else onFrame(run, ws, msg);
+    changes.notify();
+  });
+  ws.on('close', () => {
+    if (run.socket === ws) run.socket = undefined;
+    changes.notify();
+  });
+}
+
+function onFrame(run: FakeRun, ws: WebSocket, frame: Frame): void {
+  run.received.push(frame);
+  if (run.ackMode === 'discard') return;
+  const last = run.stored.length;
+  if (frame.frame > last + 1) {
+    run.violations.push(`gap: got frame ${frame.frame} after ${last}`);
+    ws.close(CLOSE_CODES.badMessage, 'frame gap');
+    return;
+  }
+  if (frame.frame === last + 1) {
+    run.stored.push(frame);
+    for (const e of frame.events) {
+      if (e.runId !== run.assignment.runId) run.violations.push(`event for run ${e.runId} on ${run.assignment.runId}`);
+      run.events.push(e);
+      if (e.type === 'result') {
+        if (run.result) run.violations.push('second result event');
+        run.result = e.result;
+      }
+    }
+  }
+  if (run.ackMode === 'auto') sendAck(run);
+}

@@ -1,0 +1,246 @@
+/**
+ * Fake Worker for runner tests: a real HTTP + WebSocket server (ws) on 127.0.0.1 that plays the
+ * Worker's side of the runner protocol —
+ *   POST /v1/runners/register            registration token → runner credential
+ *   GET  /v1/runners/connect   (ws)      pool socket: hello → welcome, assign pushed by the test
+ *   GET  /v1/runs/:id/stream   (ws)      run socket: see fake-run-room.ts
+ *   *    /v1/llm/openai/*                forwarded to `upstream` with the run token swapped for a key
+ * Everything received is recorded for assertions; `waitFor` awaits a condition.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RegisterRunnerRequest, RunnerToPool,
+  type Assignment, type ExecutorSpec, type Hello, type RunnerToPool as PoolMsg,
+} from '../../protocol/src/index.ts';
+import { attachRunSocket, newFakeRun, sendAck, sendCancel, type AckMode, type FakeRun } from './fake-run-room.ts';
+import { forwardLlm } from './fake-llm-proxy.ts';
+import { Changes } from './wait.ts';
+
+export type { AckMode, FakeRun };
+export interface FakeWorkerOptions {
+  /** Upstream for /v1/llm/openai/* (e.g. the fake provider's url, http://127.0.0.1:PORT/v1). */
+  upstream?: string;
+  /** Key sent upstream instead of the run token. */
+  upstreamKey?: string;
+  registrationToken?: string;
+  /** Runners with a lower hello.protocolVersion are closed with CLOSE_CODES.protocolTooOld. */
+  minProtocol?: number;
+  leaseMs?: number;
+  /** How an unknown credential is refused on a socket: HTTP 401 on the upgrade, or close 4003. */
+  unauthorized?: 'http' | 'close';
+  /** How a run socket for an unknown run or a stale assignment is refused: close 4409, or HTTP 404 on the upgrade. */
+  staleRun?: 'close' | 'http';
+}
+export interface AssignInput {
+  cloneUrl: string;
+  instruction: string;
+  runId?: string;
+  taskId?: string;
+  baseRef?: string;
+  branch?: string;
+  model?: string;
+  executor?: ExecutorSpec;
+  limits?: Partial<Assignment['limits']>;
+  leaseMs?: number;
+}
+export interface FakeWorker {
+  url: string;
+  registrationToken: string;
+  registrations: Array<{ name: string; labels: string[]; runnerId: string; credential: string }>;
+  /** Valid runner credentials (registration adds to it; tests may add more). */
+  credentials: Set<string>;
+  hellos: Hello[];
+  /** Every pool message received (hello, accept, reject, capacity), in order. */
+  poolMessages: PoolMsg[];
+  poolConnections: number;
+  runs: Map<string, FakeRun>;
+  llmRequests: Array<{ runId: string | null; path: string; status: number }>;
+  /** Builds an assignment, records the run and pushes `assign` on the live pool socket. */
+  assign(input: AssignInput): Assignment;
+  cancel(runId: string, reason?: string): void;
+  setAckMode(runId: string, mode: AckMode): void;
+  /** Abrupt drop (no close frame), like a network failure. */
+  dropRunSocket(runId: string): void;
+  /** Makes the run's current assignment stale: bumps its number and closes its socket with 4409. */
+  staleAssignment(runId: string): void;
+  dropPoolSocket(code?: number, reason?: string): void;
+  waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+const json = (res: ServerResponse, status: number, body: object) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+const apiError = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+const bearer = (req: IncomingMessage) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+
+export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<FakeWorker> {
+  const changes = new Changes();
+  const registrationToken = opts.registrationToken ?? `drr_fake_${randomBytes(8).toString('hex')}`;
+  const runTokens = new Map<string, string>(); // token → runId
+  let pool: WebSocket | undefined;
+  let poolReady = false;
+  let counter = 0;
+
+  const fw: FakeWorker = {
+    url: '', registrationToken, registrations: [], credentials: new Set(), hellos: [], poolMessages: [],
+    poolConnections: 0, runs: new Map(), llmRequests: [],
+    assign(input) {
+      if (!pool || !poolReady) throw new Error('fake-worker: no runner is connected (no hello yet)');
+      const runId = input.runId ?? `run_${++counter}`;
+      const taskId = input.taskId ?? 'task_1';
+      const previous = fw.runs.get(runId);
+      const runToken = `drt_fake_${randomBytes(12).toString('hex')}`;
+      runTokens.set(runToken, runId);
+      const assignment: Assignment = {
+        runId, taskId, assignment: (previous?.assignment.assignment ?? 0) + 1, attempt: 1,
+        repo: { cloneUrl: input.cloneUrl, baseRef: input.baseRef ?? 'main' },
+        branch: input.branch ?? `dursor/${taskId}/${runId}`,
+        instruction: input.instruction,
+        executor: input.executor ?? { id: 'patch-agent', provider: 'openai-compatible', model: input.model ?? 'fake-model', gatewayPath: '/v1/llm/openai' },
+        runToken,
+        limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes, ...input.limits },
+        leaseMs: input.leaseMs ?? opts.leaseMs ?? LIMITS.defaultLeaseMs,
+      };
+      fw.runs.set(runId, newFakeRun(assignment));
+      pool.send(JSON.stringify({ type: 'assign', assignment }));
+      return assignment;
+    },
+    cancel(runId, reason = 'cancelled by user') {
+      sendCancel(mustRun(runId), reason);
+    },
+    setAckMode(runId, mode) {
+      const run = mustRun(runId);
+      run.ackMode = mode;
+      if (mode === 'auto') sendAck(run);
+    },
+    dropRunSocket(runId) {
+      mustRun(runId).socket?.terminate();
+    },
+    staleAssignment(runId) {
+      const run = mustRun(runId);
+      run.assignment = { ...run.assignment, assignment: run.assignment.assignment + 1 };
+      run.socket?.close(CLOSE_CODES.staleAssignment, 'assignment is stale');
+    },
+    dropPoolSocket(code, reason) {
+      if (code === undefined) pool?.terminate();
+      else pool?.close(code, reason);
+    },
+    waitFor: (check, what, timeoutMs) => changes.waitFor(check, what, timeoutMs),
+    async close() {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const mustRun = (runId: string) => {
+    const run = fw.runs.get(runId);
+    if (!run) throw new Error(`fake-worker: unknown run ${runId}`);
+    return run;
+  };
+
+  async function register(req: IncomingMessage, res: ServerResponse) {
+    let body: unknown;
+    try {
+      let raw = '';
+      for await (const c of req) raw += c;
+      body = JSON.parse(raw);
+    } catch {
+      return apiError(res, 400, 'bad_json', 'request body is not valid JSON');
+    }
+    const parsed = RegisterRunnerRequest.safeParse(body);
+    if (!parsed.success) return apiError(res, 400, 'invalid_request', parsed.error.issues[0]?.message ?? 'invalid');
+    if (parsed.data.registrationToken !== registrationToken) return apiError(res, 401, 'unauthorized', 'registration token is invalid or expired');
+    const runnerId = `rnr_${fw.registrations.length + 1}`;
+    const credential = `drc_fake_${randomBytes(12).toString('hex')}`;
+    fw.registrations.push({ name: parsed.data.name, labels: parsed.data.labels, runnerId, credential });
+    fw.credentials.add(credential);
+    changes.notify();
+    json(res, 201, { runnerId, credential, pool: 'default' });
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'POST' && path === '/v1/runners/register') return void register(req, res);
+    if (path.startsWith('/v1/llm/openai/')) {
+      return void forwardLlm(req, res, { path: path.slice('/v1/llm/openai'.length), runTokens, runs: fw.runs, upstream: opts.upstream, upstreamKey: opts.upstreamKey ?? 'sk-fake-upstream', log: fw.llmRequests });
+    }
+    apiError(res, 404, 'not_found', `no route for ${req.method} ${path}`);
+  });
+  const wss = new WebSocketServer({ noServer: true });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const authorized = fw.credentials.has(bearer(req));
+    if (!authorized && opts.unauthorized !== 'close') {
+      socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"unauthorized","message":"runner credential required"}}');
+      return;
+    }
+    const runMatch = /^\/v1\/runs\/([^/]+)\/stream$/.exec(url.pathname);
+    if (url.pathname !== '/v1/runners/connect' && !runMatch) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    if (runMatch && authorized && opts.staleRun === 'http') {
+      const run = fw.runs.get(decodeURIComponent(runMatch[1]));
+      if (!run || run.assignment.assignment !== Number(url.searchParams.get('assignment'))) {
+        changes.notify();
+        return void socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"not_found","message":"no such run assignment"}}');
+      }
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!authorized) return ws.close(CLOSE_CODES.unauthorized, 'unauthorized');
+      if (runMatch) return onRunSocket(ws, decodeURIComponent(runMatch[1]), Number(url.searchParams.get('assignment')));
+      onPoolSocket(ws);
+    });
+  });
+
+  function onRunSocket(ws: WebSocket, runId: string, assignment: number) {
+    const run = fw.runs.get(runId);
+    if (!run || run.assignment.assignment !== assignment) {
+      ws.close(CLOSE_CODES.staleAssignment, 'assignment is not current');
+      return changes.notify();
+    }
+    attachRunSocket(run, ws, changes);
+    changes.notify();
+  }
+
+  function onPoolSocket(ws: WebSocket) {
+    if (pool && pool.readyState === pool.OPEN) pool.close(CLOSE_CODES.replaced, 'replaced');
+    pool = ws;
+    poolReady = false;
+    fw.poolConnections++;
+    ws.on('message', (data) => {
+      let parsed;
+      try {
+        parsed = RunnerToPool.safeParse(JSON.parse(String(data)));
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed?.success) return ws.close(CLOSE_CODES.badMessage, 'bad message');
+      const msg = parsed.data;
+      fw.poolMessages.push(msg);
+      if (msg.type === 'hello') {
+        fw.hellos.push(msg);
+        if (msg.protocolVersion < (opts.minProtocol ?? 1)) ws.close(CLOSE_CODES.protocolTooOld, 'protocol too old');
+        else {
+          ws.send(JSON.stringify({ type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: PROTOCOL_VERSION }));
+          if (pool === ws) poolReady = true;
+        }
+      }
+      changes.notify();
+    });
+    ws.on('close', () => {
+      if (pool === ws) [pool, poolReady] = [undefined, false];
+      changes.notify();
+    });
+    changes.notify();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fw.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fw;
+}
