@@ -79,5 +79,6 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   const diffs = page.getByTestId('run-diff');
   await expect.poll(() => diffs.count(), { timeout: 20_000 }).toBe(2);
   for (const d of await diffs.all()) expect(await d.innerText()).toContain('+- Browser test entry');
+  await expect.poll(() => page.getByTestId('task-status').getAttribute('data-status')).toBe('done');
   await page.screenshot({ path: path.join(shots, 'task-done.png'), fullPage: true });
 });

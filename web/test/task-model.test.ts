@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, StoredEvent } from '../../protocol/src/index.ts';
 import { RunEvent as RunEventSchema } from '../../protocol/src/index.ts';
-import { applyEvents, applyRunEvent, emptyRun, isActive, MAX_LOG_LINES } from '../src/state/task-model.ts';
+import { applyEvents, applyRunEvent, emptyRun, isActive, MAX_LOG_LINES, taskStatusOf } from '../src/state/task-model.ts';
 import type { RunView } from '../src/state/task-model.ts';
 
 const R = 'run-a';
@@ -125,5 +125,15 @@ describe('task model: a batch over several runs', () => {
     const none = applyEvents(second.changed, [stored(1, { type: 'text', text: 'z' })], 3);
     expect(none.changed.size).toBe(0);
     expect(none.lastSeq).toBe(3);
+  });
+});
+
+describe('taskStatusOf', () => {
+  it('mirrors the rule TaskRoom writes to D1', () => {
+    expect(taskStatusOf([])).toBe('idle');
+    expect(taskStatusOf(['succeeded', 'running'])).toBe('running');
+    expect(taskStatusOf(['succeeded', null])).toBe('running');
+    expect(taskStatusOf(['failed', 'succeeded', 'cancelled'])).toBe('done');
+    expect(taskStatusOf(['failed', 'cancelled'])).toBe('failed');
   });
 });

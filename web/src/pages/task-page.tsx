@@ -6,6 +6,7 @@ import { useEffect, useMemo } from 'preact/hooks';
 import type { ModelProfile, Run } from '../../../protocol/src/index.ts';
 import { formatTime } from '../lib/format.ts';
 import { modelProfiles, repos } from '../state/lists.ts';
+import { taskStatusOf } from '../state/task-model.ts';
 import { TaskStore } from '../state/task-store.ts';
 import { ConnectionBanner } from '../components/connection-banner.tsx';
 import { RunCard } from '../components/run-card.tsx';
@@ -40,13 +41,14 @@ export function TaskPage(props: { id: string }) {
   const repo = repos.state.value.data?.find((r) => r.id === task.repoId);
   const profiles = modelProfiles.state.value.data ?? [];
   const ordered = [...runs].sort((a, b) => a.createdAt - b.createdAt || a.attempt - b.attempt);
+  const liveStatus = ordered.length ? taskStatusOf(ordered.map((r) => store.view(r.id).value.status ?? r.status)) : task.status;
 
   return (
     <div class="page task-page" data-testid="task-page" data-task-id={task.id}>
       <header class="task-head">
         <h1 data-testid="task-title">{task.title}</h1>
         <p class="task-meta">
-          <StatusBadge status={task.status} testId="task-status" />{' '}
+          <StatusBadge status={liveStatus} testId="task-status" />{' '}
           {repo ? repo.displayName : 'repository'} · base <code>{task.baseRef}</code> · created {formatTime(task.createdAt)}
         </p>
         <blockquote class="instruction" data-testid="task-instruction">{instruction}</blockquote>
