@@ -2,10 +2,10 @@
  * Faults on the real stack: a runner killed mid-run, a runner whose network drops mid-run, and a
  * cancel mid-run. Leases are 3 s here so an orphaned run is noticed quickly.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { waitFor } from './harness/ports.ts';
-import { registrationToken, startRunner } from './harness/runner.ts';
+import { registrationToken, startRunner, stopRunners } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { startTcpProxy } from './harness/tcp-proxy.ts';
 import { isDone, openViewer, statuses } from './harness/viewer.ts';
@@ -13,6 +13,7 @@ import { startWorld, type World } from './harness/world.ts';
 
 let w: World;
 beforeAll(async () => { w = await startWorld({ leaseMs: 3_000 }); });
+afterEach(stopRunners);
 afterAll(async () => { await w?.stop(); });
 
 function gate() {

@@ -16,6 +16,14 @@ export async function registrationToken(owner: Client): Promise<string> {
   return body.registrationToken.token;
 }
 
+const running = new Set<RunnerProc>();
+
+/** Stops every runner this file started, so the next test's runs cannot land on an old one. */
+export async function stopRunners(): Promise<void> {
+  await Promise.all([...running].map((r) => r.kill('SIGKILL')));
+  running.clear();
+}
+
 export async function startRunner(opts: { url: string; token: string; name: string; dir: string; slots?: number; env?: Record<string, string>; args?: string[] }): Promise<RunnerProc> {
   const state = await mkdtemp(path.join(opts.dir, `${opts.name}-state-`));
   const workDir = await mkdtemp(path.join(opts.dir, `${opts.name}-work-`));
@@ -30,5 +38,7 @@ export async function startRunner(opts: { url: string; token: string; name: stri
     ...(opts.args ?? []),
   ];
   const proc = startProcess(opts.name, process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env } });
-  return Object.assign(proc, { name: opts.name, workDir });
+  const runner = Object.assign(proc, { name: opts.name, workDir });
+  running.add(runner);
+  return runner;
 }

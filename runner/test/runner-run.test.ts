@@ -68,11 +68,28 @@ describe('runner: a full run against the fake worker, git server and provider', 
     expect(logText).not.toContain(h.credential);
   });
 
+  it('replays a turn whose model stream was cut mid-way, and says so in the log', async () => {
+    const url = await h.gitServer.createRepo('cut', { 'a.txt': 'one\n' });
+    h.provider.addScenario({ match: 'cut-stream', turns: [
+      { text: 'Writing the file now.', toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'two\n' } }], cutAfterChunks: 3 },
+      { text: 'Done.' },
+    ] });
+    const a = h.worker.assign({ cloneUrl: url, instruction: 'cut-stream please' });
+    const result = await h.result(a.runId);
+    expect(result.outcome).toBe('succeeded');
+    expect(await h.gitServer.readFile('cut', a.branch, 'a.txt')).toBe('two\n');
+    const run = h.worker.runs.get(a.runId)!;
+    const warnings = run.events.filter((e) => e.type === 'log' && e.level === 'warn').map((e) => e.type === 'log' && e.message);
+    expect(warnings).toEqual([expect.stringMatching(/^model stream interrupted .*; retrying turn 1 \(2\/3\)$/)]);
+    expect(run.events.filter((e) => e.type === 'tool_call')).toHaveLength(1);
+  });
+
   it('a second run of the same repo fetches into the cache instead of cloning again', async () => {
     const url = await h.gitServer.createRepo('cached', { 'a.txt': 'one\n' });
     h.provider.addScenario({ match: 'cache-run', turns: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }, { text: 'ok' }] });
     const first = h.worker.assign({ cloneUrl: url, instruction: 'cache-run 1' });
     expect((await h.result(first.runId)).outcome).toBe('succeeded');
+    const caches = (await readdir(join(h.workDir, 'cache'))).length;
     const newHead = await h.gitServer.commitFiles('cached', { 'b.txt': 'two\n' });
     const second = h.worker.assign({ cloneUrl: url, instruction: 'cache-run 2' });
     const r2 = await h.result(second.runId);
@@ -82,7 +99,7 @@ describe('runner: a full run against the fake worker, git server and provider', 
     expect(logs(first.runId).some((m) => m.startsWith('cloning '))).toBe(true);
     expect(logs(second.runId).some((m) => m.startsWith('fetched '))).toBe(true);
     expect(logs(second.runId).some((m) => m.startsWith('cloning '))).toBe(false);
-    expect(await readdir(join(h.workDir, 'cache'))).toHaveLength(2);
+    expect(await readdir(join(h.workDir, 'cache'))).toHaveLength(caches);
   });
 
   it('fails with a readable reason when the repository does not exist, pushing nothing', async () => {

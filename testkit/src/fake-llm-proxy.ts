@@ -35,6 +35,8 @@ export function forwardLlm(req: IncomingMessage, res: ServerResponse, ctx: Proxy
     ctx.log.push({ runId, path: ctx.path, status: upRes.statusCode ?? 502 });
     res.writeHead(upRes.statusCode ?? 502, { 'content-type': upRes.headers['content-type'] ?? 'application/json' });
     upRes.pipe(res);
+    // An upstream cut mid-stream reaches the runner as a cut too, as it would through the real gateway.
+    upRes.on('aborted', () => res.destroy());
   });
   up.on('error', (e) => fail(res, 502, `upstream unreachable: ${e.message}`, ctx, runId));
   res.on('close', () => up.destroy());

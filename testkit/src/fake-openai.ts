@@ -62,6 +62,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function startFakeOpenAI(opts: { scenarios?: Scenario[]; apiKey?: string } = {}): Promise<FakeOpenAI> {
   const scenarios: Scenario[] = [...(opts.scenarios ?? [])];
   const requests: RecordedRequest[] = [];
+  const cutOnce = new WeakSet<ScriptedTurn>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
@@ -117,8 +118,15 @@ export async function startFakeOpenAI(opts: { scenarios?: Scenario[]; apiKey?: s
     const includeUsage = body.stream_options?.include_usage === true;
     const { chunks } = buildTurn(body.model, turn, usage, includeUsage);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const cutAt = turn.cutAfterChunks !== undefined && !cutOnce.has(turn) ? turn.cutAfterChunks : -1;
+    if (cutAt >= 0) cutOnce.add(turn);
     for (let i = 0; i < chunks.length; i++) {
       if (res.destroyed) return;
+      if (i === cutAt) {
+        // Let what was written reach the client first, so the cut lands mid-stream, not before it.
+        await new Promise<void>((r) => res.write('', () => r()));
+        return void res.socket?.destroy();
+      }
       res.write(`data: ${JSON.stringify(chunks[i])}\n\n`);
       if (i === 0 && turn.hold) await turn.hold;
       else if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);

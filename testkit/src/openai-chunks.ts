@@ -13,6 +13,8 @@ export interface ScriptedTurn {
   chunkDelayMs?: number;
   /** Stream the first chunk, then wait for this before the rest. */
   hold?: Promise<void>;
+  /** The first time this turn is served, cut the connection after this many chunks (a network drop mid-stream). */
+  cutAfterChunks?: number;
 }
 
 export interface Usage { prompt_tokens: number; completion_tokens: number; total_tokens: number }

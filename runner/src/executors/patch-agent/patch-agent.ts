@@ -18,6 +18,17 @@ commands. When you are done, reply with a short summary of what you changed and 
 
 interface PendingCall { id: string; name: string; args: string }
 
+/** How often one turn's stream may break before the run fails, and the pause between tries. */
+const STREAM_ATTEMPTS = 3;
+const STREAM_RETRY_MS = 250;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
+
 export class PatchAgent implements Executor {
   async *run(req: ExecutorRequest, signal: AbortSignal): AsyncGenerator<ExecutorEvent> {
     const model = req.spec.model;
@@ -32,23 +43,39 @@ export class PatchAgent implements Executor {
     let tokens = 0;
 
     for (let turn = 1; turn <= req.limits.maxTurns; turn++) {
-      const stream = await this.#create(client, model, messages, signal);
       let text = '';
-      const calls: PendingCall[] = [];
+      let calls: PendingCall[] = [];
       let usage: OpenAI.CompletionUsage | null | undefined;
-      for await (const chunk of stream) {
-        if (chunk.usage) usage = chunk.usage;
-        const delta = chunk.choices[0]?.delta;
-        if (!delta) continue;
-        if (delta.content) {
-          text += delta.content;
-          yield { type: 'text', text: delta.content };
-        }
-        for (const tc of delta.tool_calls ?? []) {
-          const c = (calls[tc.index] ??= { id: '', name: '', args: '' });
-          if (tc.id) c.id = tc.id;
-          if (tc.function?.name) c.name += tc.function.name;
-          if (tc.function?.arguments) c.args += tc.function.arguments;
+      // A stream cut mid-turn (network drop, proxy restart) replays the whole turn: the request is
+      // the same conversation, so nothing of the cut attempt is kept but the text already shown.
+      for (let attempt = 1; ; attempt++) {
+        text = '';
+        calls = [];
+        usage = undefined;
+        try {
+          const stream = await this.#create(client, model, messages, signal);
+          for await (const chunk of stream) {
+            if (chunk.usage) usage = chunk.usage;
+            const delta = chunk.choices[0]?.delta;
+            if (!delta) continue;
+            if (delta.content) {
+              text += delta.content;
+              yield { type: 'text', text: delta.content };
+            }
+            for (const tc of delta.tool_calls ?? []) {
+              const c = (calls[tc.index] ??= { id: '', name: '', args: '' });
+              if (tc.id) c.id = tc.id;
+              if (tc.function?.name) c.name += tc.function.name;
+              if (tc.function?.arguments) c.args += tc.function.arguments;
+            }
+          }
+          break;
+        } catch (e) {
+          // Refusals (#create wraps API errors) and cancels are final; only a broken stream is retried.
+          if (signal.aborted || e instanceof ExecutorError) throw e;
+          if (attempt >= STREAM_ATTEMPTS) throw new ExecutorError(`model stream broke ${attempt} times in turn ${turn}: ${(e as Error).message}`);
+          yield { type: 'log', level: 'warn', message: `model stream interrupted (${(e as Error).message}); retrying turn ${turn} (${attempt + 1}/${STREAM_ATTEMPTS})` };
+          await sleep(STREAM_RETRY_MS * attempt, signal);
         }
       }
       if (usage) {
