@@ -43,8 +43,9 @@ function step(title: string, args: string[]) {
 }
 
 const children: ChildProcess[] = [];
-function start(name: string, args: string[], quiet = false): ChildProcess {
-  const child = spawn(node, args, { cwd: root, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+function start(name: string, args: string[]): ChildProcess {
+  // Own process group, so stopping reaches wrangler's workerd children too.
+  const child = spawn(node, args, { cwd: root, detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping.`);
@@ -58,7 +59,13 @@ function start(name: string, args: string[], quiet = false): ChildProcess {
 let stopping = false;
 function stop(code = 0) {
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
+  for (const c of children) {
+    try {
+      process.kill(-c.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
   setTimeout(() => process.exit(code), 3000).unref();
 }
 process.on('SIGINT', () => stop(0));

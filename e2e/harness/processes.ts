@@ -14,8 +14,18 @@ export interface Proc {
 
 const live = new Set<Proc>();
 
+/** Signals the child's whole process group (it was spawned detached, so the group is its pid). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    /* the group is already gone */
+  }
+}
+
 export function startProcess(name: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
-  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: wrangler starts workerd children, and a signal to the group reaches them all.
+  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const onData = (d: Buffer) => {
     const s = d.toString();
@@ -31,9 +41,9 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
     output: () => out,
     exited,
     async kill(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      signalGroup(child, signal);
       const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       live.delete(proc);
       return code;
     },
