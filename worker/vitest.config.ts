@@ -16,6 +16,8 @@ export default defineConfig(async () => {
             DURSOR_ENCRYPTION_KEY: 'q4/0B8dHh4yQmW2kQ5m3mQ9o1x3V0b7u6t5r4e3w2q0=',
             DURSOR_ALLOW_PRIVATE_URLS: 'true',
             DURSOR_LEASE_MS: '2000',
+            // Hermetic: a developer's .dev.vars (written by `npm start`) must not change what tests see.
+            DURSOR_RUNNER_BOOTSTRAP_TOKEN: '',
           },
         },
       }),

@@ -39,6 +39,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     DURSOR_ALLOW_PRIVATE_URLS: 'true',
     DURSOR_LEASE_MS: String(opts.leaseMs ?? 3_000),
     DURSOR_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // Hermetic: override what a developer's .dev.vars (from `npm start`) would set.
+    DURSOR_RUNNER_BOOTSTRAP_TOKEN: '',
     ...opts.vars,
   };
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist, '--show-interactive-dev-session=false', '--log-level', 'info'];

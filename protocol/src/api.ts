@@ -3,7 +3,7 @@
  * objects it returns (parsed by the web app). Errors are always `ApiError` with a 4xx/5xx status.
  */
 import { z } from 'zod';
-import { ExecutorId, Provider } from './executors.ts';
+import { ExecutorId, Provider, WireApi } from './executors.ts';
 import { DiffStats, FileChange } from './events.ts';
 import { RunStatus } from './run-status.ts';
 
@@ -27,6 +27,8 @@ export const CreateModelProfileRequest = z.object({
   /** Upstream API base URL, e.g. https://api.openai.com/v1. Required for openai-compatible. */
   baseUrl: z.string().trim().url().max(500).optional(),
   apiKey: z.string().trim().min(1).max(1000),
+  /** openai / openai-compatible: which wire API the patch agent uses (default chat). */
+  wireApi: WireApi.optional(),
 });
 export const UpdateModelProfileRequest = CreateModelProfileRequest.partial();
 
@@ -41,6 +43,8 @@ export const CreateTaskRequest = z.object({
   baseRef: z.string().trim().min(1).max(255).optional(),
   instruction: z.string().trim().min(1).max(100_000),
   title: z.string().trim().min(1).max(200).optional(),
+  /** Spend cap for the whole task, in US dollars; the gateway refuses calls past it. */
+  budgetUsd: z.number().positive().max(100_000).optional(),
 });
 
 export const PostMessageRequest = z.object({ content: z.string().trim().min(1).max(100_000) });
@@ -55,6 +59,13 @@ export const CreateRunsRequest = z.object({
   attempts: z.array(AttemptRequest).min(1).max(16),
   /** A follow-up instruction; without it the runs answer the task's latest user message. */
   message: z.string().trim().min(1).max(100_000).optional(),
+  /** Spend cap per run, in US dollars. */
+  budgetUsd: z.number().positive().max(100_000).optional(),
+  /**
+   * Continue from this run: the new runs start from its branch head, and attempts on the same
+   * executor resume its agent session.
+   */
+  parentRunId: id.optional(),
 });
 export type CreateRunsRequest = z.infer<typeof CreateRunsRequest>;
 
@@ -84,6 +95,7 @@ export const ModelProfile = z.object({
   baseUrl: z.string().nullable(),
   /** Last four characters of the key, for recognition. The key itself is never returned. */
   keyHint: z.string(),
+  wireApi: WireApi.nullable(),
   createdAt: z.number(),
 });
 export type ModelProfile = z.infer<typeof ModelProfile>;
@@ -97,6 +109,14 @@ export const Repo = z.object({
 });
 export type Repo = z.infer<typeof Repo>;
 
+/** Tokens and cost as recorded by the LLM gateway (the provider's own usage fields). */
+export const Usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type Usage = z.infer<typeof Usage>;
+
 export const TaskStatus = z.enum(['idle', 'running', 'done', 'failed']);
 export const Task = z.object({
   id,
@@ -104,6 +124,8 @@ export const Task = z.object({
   baseRef: z.string(),
   title: z.string(),
   status: TaskStatus,
+  budgetUsd: z.number().nullable(),
+  usage: Usage,
   createdAt: z.number(),
   updatedAt: z.number(),
 });
@@ -138,11 +160,30 @@ export const Run = z.object({
   error: z.string().nullable(),
   runnerId: z.string().nullable(),
   retries: z.number().int(),
+  parentRunId: z.string().nullable(),
+  usage: Usage,
+  budgetUsd: z.number().nullable(),
+  /** wallMs: assigned → finished; ttftMs: assigned → first streamed text or tool call. */
+  timings: z.object({ wallMs: z.number().nullable(), ttftMs: z.number().nullable() }),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
 });
 export type Run = z.infer<typeof Run>;
+
+/** Price of a model per million tokens, in US dollars; the gateway prices each call with it. */
+export const ModelPrice = z.object({
+  provider: Provider,
+  model: z.string(),
+  inputUsdPerMTok: z.number().nonnegative(),
+  outputUsdPerMTok: z.number().nonnegative(),
+  updatedAt: z.number(),
+});
+export type ModelPrice = z.infer<typeof ModelPrice>;
+export const PutModelPriceRequest = z.object({
+  inputUsdPerMTok: z.number().nonnegative().max(10_000),
+  outputUsdPerMTok: z.number().nonnegative().max(10_000),
+});
 
 export const Runner = z.object({
   id,

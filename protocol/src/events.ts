@@ -44,6 +44,8 @@ export const RunResult = z.object({
   stats: DiffStats.default({ files: 0, additions: 0, deletions: 0 }),
   /** Final assistant message of the agent, if any. */
   summary: z.string().max(16_000).optional(),
+  /** The agent's own session id (CLI executors), so a follow-up can resume it. */
+  agentSession: z.string().max(200).optional(),
 });
 export type RunResult = z.infer<typeof RunResult>;
 

@@ -54,6 +54,11 @@ export const Assignment = z.object({
   /** Branch the runner pushes to: `dursor/<task-id>/<run-id>`. */
   branch: z.string(),
   instruction: z.string(),
+  /**
+   * The conversation before `instruction` (oldest first), for executors that cannot resume a
+   * session: they start fresh with it as context.
+   */
+  history: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })).default([]),
   executor: ExecutorSpec,
   /** Short-lived token for the Worker's LLM gateway, scoped to this run. */
   runToken: z.string(),

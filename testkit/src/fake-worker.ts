@@ -102,6 +102,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         repo: { cloneUrl: input.cloneUrl, baseRef: input.baseRef ?? 'main' },
         branch: input.branch ?? `dursor/${taskId}/${runId}`,
         instruction: input.instruction,
+        history: [],
         executor: input.executor ?? { id: 'patch-agent', provider: 'openai-compatible', model: input.model ?? 'fake-model', gatewayPath: '/v1/llm/openai' },
         runToken,
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes, ...input.limits },

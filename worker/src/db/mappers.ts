@@ -23,7 +23,12 @@ export const toUser = (r: UserRow): User => ({ id: r.id, email: r.email, role: r
 
 export const toModelProfile = (r: ModelProfileRow): ModelProfile => ({
   id: r.id, provider: r.provider, model: r.model, displayName: r.displayName,
-  baseUrl: r.baseUrl, keyHint: r.keyHint, createdAt: r.createdAt,
+  baseUrl: r.baseUrl, keyHint: r.keyHint, wireApi: r.wireApi, createdAt: r.createdAt,
+});
+
+const usd = (micros: number | null): number | null => (micros === null ? null : micros / 1e6);
+const usage = (r: { inputTokens: number; outputTokens: number; costMicros: number }) => ({
+  inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costMicros / 1e6,
 });
 
 export const toRepo = (r: RepoRow): Repo => ({
@@ -32,6 +37,7 @@ export const toRepo = (r: RepoRow): Repo => ({
 
 export const toTask = (r: TaskRow): Task => ({
   id: r.id, repoId: r.repoId, baseRef: r.baseRef, title: r.title, status: r.status,
+  budgetUsd: usd(r.budgetMicros), usage: usage(r),
   createdAt: r.createdAt, updatedAt: r.updatedAt,
 });
 
@@ -51,6 +57,11 @@ export function toRun(r: RunRow, opts: { withPatch?: boolean } = {}): Run {
     files: parseJsonArray<FileChange>(r.files),
     ...(opts.withPatch ? { patch: r.patch } : {}),
     summary: r.summary, error: r.error, runnerId: r.runnerId, retries: r.retries,
+    parentRunId: r.parentRunId, usage: usage(r), budgetUsd: usd(r.budgetMicros),
+    timings: {
+      wallMs: r.startedAt !== null && r.finishedAt !== null ? r.finishedAt - r.startedAt : null,
+      ttftMs: r.startedAt !== null && r.firstTokenAt !== null ? r.firstTokenAt - r.startedAt : null,
+    },
     createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt,
   };
 }

@@ -34,13 +34,15 @@ export const apiTokens = sqliteTable('api_tokens', {
 export const modelProfiles = sqliteTable('model_profiles', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  provider: text('provider', { enum: ['openai', 'openai-compatible', 'anthropic', 'google'] }).notNull(),
+  provider: text('provider', { enum: ['openai', 'openai-compatible', 'anthropic', 'google', 'cursor'] }).notNull(),
   model: text('model').notNull(),
   displayName: text('display_name').notNull(),
   baseUrl: text('base_url'),
   /** AES-GCM ciphertext of the API key: base64(iv ‖ ciphertext). */
   apiKeyEnc: text('api_key_enc').notNull(),
   keyHint: text('key_hint').notNull(),
+  /** openai / openai-compatible: 'chat' (default) or 'responses'. */
+  wireApi: text('wire_api', { enum: ['chat', 'responses'] }),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [index('model_profiles_user').on(t.userId)]);
@@ -61,6 +63,11 @@ export const tasks = sqliteTable('tasks', {
   baseRef: text('base_ref').notNull(),
   title: text('title').notNull(),
   status: text('status', { enum: ['idle', 'running', 'done', 'failed'] }).notNull(),
+  /** Spend cap in micro-dollars (1e-6 USD); null = none. Usage columns are summed by the gateway. */
+  budgetMicros: integer('budget_micros'),
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  costMicros: integer('cost_micros').notNull().default(0),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [index('tasks_user_updated').on(t.userId, t.updatedAt)]);
@@ -95,6 +102,16 @@ export const runs = sqliteTable('runs', {
   error: text('error'),
   runnerId: text('runner_id'),
   retries: integer('retries').notNull().default(0),
+  /** The run this one continues (its branch head is the base; its agent session is resumed). */
+  parentRunId: text('parent_run_id'),
+  /** The executor's own session id (CLI agents), for resuming in a follow-up. */
+  agentSession: text('agent_session'),
+  budgetMicros: integer('budget_micros'),
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  costMicros: integer('cost_micros').notNull().default(0),
+  /** First streamed text or tool call of the current assignment (time to first token). */
+  firstTokenAt: integer('first_token_at'),
   createdAt: integer('created_at').notNull(),
   startedAt: integer('started_at'),
   finishedAt: integer('finished_at'),
@@ -134,3 +151,29 @@ export const idempotencyKeys = sqliteTable('idempotency_keys', {
   body: text('body'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.userId, t.key] })]);
+
+/** Editable price table (owner), per provider and model, in micro-dollars per million tokens. */
+export const modelPrices = sqliteTable('model_prices', {
+  provider: text('provider').notNull(),
+  model: text('model').notNull(),
+  inputMicrosPerMTok: integer('input_micros_per_mtok').notNull(),
+  outputMicrosPerMTok: integer('output_micros_per_mtok').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.provider, t.model] })]);
+
+/** One row per call through the LLM gateway: what the provider reported and what it cost. */
+export const llmCalls = sqliteTable('llm_calls', {
+  id: text('id').primaryKey(),
+  runId: text('run_id').notNull(),
+  taskId: text('task_id').notNull(),
+  provider: text('provider').notNull(),
+  model: text('model').notNull(),
+  status: integer('status').notNull(),
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  costMicros: integer('cost_micros').notNull().default(0),
+  /** Time from the request to the provider's first response byte. */
+  firstByteMs: integer('first_byte_ms'),
+  durationMs: integer('duration_ms'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('llm_calls_run').on(t.runId), index('llm_calls_task').on(t.taskId)]);

@@ -12,6 +12,8 @@ const DEFAULT_BASE_URLS: Record<Provider, string | null> = {
   'openai-compatible': null,
   anthropic: 'https://api.anthropic.com',
   google: 'https://generativelanguage.googleapis.com',
+  // The Cursor agent talks to Cursor itself (it cannot use the gateway): no base URL to store.
+  cursor: null,
 };
 
 export function resolveBaseUrl(provider: Provider, given: string | null | undefined, allowPrivate: boolean): string {

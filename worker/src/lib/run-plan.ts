@@ -52,10 +52,12 @@ export function planRound(input: RoundInput): { rows: RunRow[]; newRuns: NewRun[
         modelProfileId: a.profile?.id ?? null, attempt, status: 'queued', branch,
         baseCommit: null, headCommit: null, filesChanged: 0, additions: 0, deletions: 0, files: '[]',
         patch: null, summary: null, error: null, runnerId: null, retries: 0,
+        parentRunId: null, agentSession: null, budgetMicros: null,
+        inputTokens: 0, outputTokens: 0, costMicros: 0, firstTokenAt: null,
         createdAt: input.now, startedAt: null, finishedAt: null, updatedAt: input.now,
       });
       newRuns.push({
-        runId, attempt, branch, instruction: input.instruction, repo: input.repo,
+        runId, attempt, branch, instruction: input.instruction, history: [], repo: input.repo,
         executor: executorSpec(a.executor, a.profile),
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes },
       });

@@ -37,6 +37,7 @@ export const modelProfileRoutes = new Hono<AppEnv>()
       baseUrl: resolveBaseUrl(body.provider, body.baseUrl, allowPrivateUrls(c.env)),
       apiKeyEnc: await encryptSecret(c.env.DURSOR_ENCRYPTION_KEY, body.apiKey),
       keyHint: keyHint(body.apiKey),
+      wireApi: body.wireApi ?? null,
       createdAt: now,
       updatedAt: now,
     };

@@ -41,7 +41,8 @@ export const taskRoutes = new Hono<AppEnv>()
       id: newId(), userId: user.id, repoId: repo.id,
       baseRef: body.baseRef ?? repo.defaultBranch,
       title: body.title ?? titleFrom(body.instruction),
-      status: 'idle', createdAt: now, updatedAt: now,
+      status: 'idle', budgetMicros: body.budgetUsd === undefined ? null : Math.round(body.budgetUsd * 1e6),
+      inputTokens: 0, outputTokens: 0, costMicros: 0, createdAt: now, updatedAt: now,
     };
     const message = userMessage(task.id, body.instruction, now);
     await insertTaskWithMessage(db, task, message);

@@ -64,6 +64,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     repo: spec.repo,
     branch: spec.branch,
     instruction: spec.instruction,
+    history: spec.history ?? [],
     executor: spec.executor,
     runToken,
     limits: spec.limits,

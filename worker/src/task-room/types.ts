@@ -7,6 +7,8 @@ export interface NewRun {
   attempt: number;
   branch: string;
   instruction: string;
+  /** Conversation before `instruction`, for executors that start fresh instead of resuming. */
+  history: Assignment['history'];
   repo: { cloneUrl: string; baseRef: string };
   executor: ExecutorSpec;
   limits: Assignment['limits'];

@@ -27,6 +27,7 @@ export async function seedTask(runCount: number, executor: ExecutorId = 'patch-a
       attempt: i + 1,
       branch: `dursor/${taskId}/${runId}`,
       instruction: 'add a README',
+      history: [],
       repo: { cloneUrl: 'http://127.0.0.1:9/repo.git', baseRef: 'main' },
       executor: { id: executor, provider: 'openai-compatible', model: 'fake-model', gatewayPath: '/v1/llm/openai' },
       limits: { maxTurns: 10, maxTokens: 10_000, maxFileBytes: 1024 * 1024 },

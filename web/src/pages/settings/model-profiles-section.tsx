@@ -15,6 +15,7 @@ const BASE_URL_HINT: Record<Provider, string> = {
   'openai-compatible': 'Required: the server’s OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama.',
   anthropic: 'Optional. Leave empty for https://api.anthropic.com.',
   google: 'Optional. Leave empty for Google’s Gemini API.',
+  cursor: 'Not used: the Cursor agent talks to Cursor directly with this key.',
 };
 
 export function ModelProfilesSection() {
