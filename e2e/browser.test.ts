@@ -50,7 +50,7 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await page.getByRole('button', { name: 'Create owner account' }).click();
 
   await page.getByRole('link', { name: 'Settings' }).click();
-  await page.getByLabel('Provider').selectOption('openai-compatible');
+  await page.getByLabel('Provider', { exact: true }).selectOption('openai-compatible');
   await page.getByLabel('Model', { exact: true }).fill('scripted-model');
   await page.getByLabel('Display name').fill('Scripted model');
   await page.getByLabel('Base URL').fill(fake.url);

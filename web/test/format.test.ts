@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, formatTokens, prettyInput, runnerCommand, summarizeInput } from '../src/lib/format.ts';
+import { formatDuration, formatElapsed, formatTokens, formatUsd, prettyInput, runnerCommand, summarizeInput } from '../src/lib/format.ts';
 import { backoffDelay } from '../src/lib/backoff.ts';
 import { matchRoute } from '../src/lib/router.ts';
 
@@ -55,5 +55,18 @@ describe('router', () => {
     expect(matchRoute('/tasks/new')).toEqual({ name: 'new-task' });
     expect(matchRoute('/tasks/t%201')).toEqual({ name: 'task', id: 't 1' });
     expect(matchRoute('/tasks/a/b')).toEqual({ name: 'not-found', path: '/tasks/a/b' });
+  });
+});
+
+describe('costs and durations', () => {
+  it('keeps sub-cent costs readable', () => {
+    expect(formatUsd(0)).toBe('$0');
+    expect(formatUsd(0.00042)).toBe('$0.00042');
+    expect(formatUsd(1.275)).toBe('$1.27');
+  });
+  it('scales durations', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(3_240)).toBe('3.2 s');
+    expect(formatDuration(125_000)).toBe('2:05');
   });
 });

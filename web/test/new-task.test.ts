@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CreateRunsRequest } from '../../protocol/src/index.ts';
-import { buildAttempts, nextSubmission } from '../src/lib/new-task.ts';
+import { buildAttempts, nextSubmission, parseBudget } from '../src/lib/new-task.ts';
 
-const known = new Set(['p1', 'p2']);
+const known = [{ id: 'p1', provider: 'openai' as const }, { id: 'p2', provider: 'anthropic' as const }];
 
 describe('attempts editor → CreateRunsRequest', () => {
+  it('refuses a model profile the chosen agent cannot run on', () => {
+    expect(buildAttempts([{ key: 1, executor: 'claude-code', modelProfileId: 'p1', count: 1 }], known))
+      .toEqual({ ok: false, message: 'Choose a model for attempt row 1 that Claude Code can use.' });
+    expect(buildAttempts([{ key: 1, executor: 'claude-code', modelProfileId: 'p2', count: 1 }], known))
+      .toMatchObject({ ok: true, attempts: [{ executor: 'claude-code', modelProfileId: 'p2', count: 1 }] });
+  });
+
   it('builds patch-agent attempts the protocol accepts', () => {
-    const r = buildAttempts([{ key: 1, modelProfileId: 'p1', count: 2 }, { key: 2, modelProfileId: 'p2', count: 1 }], known);
+    const r = buildAttempts([{ key: 1, executor: 'patch-agent' as const, modelProfileId: 'p1', count: 2 }, { key: 2, executor: 'patch-agent' as const, modelProfileId: 'p2', count: 1 }], known);
     expect(r).toMatchObject({ ok: true, total: 3 });
     if (!r.ok) throw new Error('expected ok');
     expect(CreateRunsRequest.parse({ attempts: r.attempts }).attempts).toEqual([
@@ -17,10 +24,10 @@ describe('attempts editor → CreateRunsRequest', () => {
 
   it('says what is wrong', () => {
     expect(buildAttempts([], known)).toEqual({ ok: false, message: 'Add at least one attempt row.' });
-    expect(buildAttempts([{ key: 1, modelProfileId: 'gone', count: 1 }], known)).toMatchObject({ ok: false, message: 'Choose a model for attempt row 1.' });
-    expect(buildAttempts([{ key: 1, modelProfileId: 'p1', count: Number.NaN }], known)).toMatchObject({ ok: false });
-    expect(buildAttempts([{ key: 1, modelProfileId: 'p1', count: 9 }], known)).toMatchObject({ ok: false });
-    const many = [1, 2, 3].map((key) => ({ key, modelProfileId: 'p1', count: 6 }));
+    expect(buildAttempts([{ key: 1, executor: 'patch-agent', modelProfileId: 'gone', count: 1 }], known)).toMatchObject({ ok: false, message: 'Choose a model for attempt row 1 that Patch agent (dursor) can use.' });
+    expect(buildAttempts([{ key: 1, executor: 'patch-agent', modelProfileId: 'p1', count: Number.NaN }], known)).toMatchObject({ ok: false });
+    expect(buildAttempts([{ key: 1, executor: 'patch-agent', modelProfileId: 'p1', count: 9 }], known)).toMatchObject({ ok: false });
+    const many = [1, 2, 3].map((key) => ({ key, executor: 'patch-agent' as const, modelProfileId: 'p1', count: 6 }));
     expect(buildAttempts(many, known)).toMatchObject({ ok: false, message: 'At most 16 attempts per task; you asked for 18.' });
   });
 });
@@ -44,5 +51,16 @@ describe('submission idempotency keys', () => {
     const b = nextSubmission(a, 'other task', 'runs');
     expect(b.taskId).toBeNull();
     expect(b.taskKey).not.toBe(a.taskKey);
+  });
+});
+
+describe('parseBudget', () => {
+  it('accepts dollars, empty for none, and refuses the rest', () => {
+    expect(parseBudget('')).toBeNull();
+    expect(parseBudget(' 2.50 ')).toBe(2.5);
+    expect(parseBudget('$3')).toBe(3);
+    expect(parseBudget('0')).toBe('invalid');
+    expect(parseBudget('-1')).toBe('invalid');
+    expect(parseBudget('ten')).toBe('invalid');
   });
 });

@@ -1,5 +1,10 @@
-/** Rows of "Model × Count" for a new task; every attempt runs the patch agent with that model profile. */
-import type { ModelProfile } from '../../../protocol/src/index.ts';
+/**
+ * Rows of "Agent × Model × Count" for a new task. The model list of a row holds only the profiles
+ * its agent can run on (EXECUTOR_PROVIDERS); changing the agent picks a compatible model.
+ */
+import { EXECUTOR_IDS } from '../../../protocol/src/index.ts';
+import type { ExecutorId, ModelProfile } from '../../../protocol/src/index.ts';
+import { EXECUTOR_LABELS, profilesFor } from '../lib/new-task.ts';
 import type { AttemptRow } from '../lib/new-task.ts';
 import { Field } from './ui.tsx';
 
@@ -15,7 +20,11 @@ export function AttemptsEditor(props: {
     // Suggest a model not used yet, since comparing models is the point of several rows.
     const used = new Set(rows.map((r) => r.modelProfileId));
     const next = profiles.find((p) => !used.has(p.id)) ?? profiles[0];
-    onChange([...rows, { key: props.newKey(), modelProfileId: next?.id ?? '', count: 1 }]);
+    onChange([...rows, { key: props.newKey(), executor: 'patch-agent', modelProfileId: next?.id ?? '', count: 1 }]);
+  };
+  const setExecutor = (r: AttemptRow, executor: ExecutorId) => {
+    const usable = profilesFor(executor, profiles);
+    update(r.key, { executor, modelProfileId: usable.some((p) => p.id === r.modelProfileId) ? r.modelProfileId : usable[0]?.id ?? '' });
   };
   const total = rows.reduce((n, r) => n + (Number.isFinite(r.count) ? r.count : 0), 0);
   return (
@@ -24,12 +33,23 @@ export function AttemptsEditor(props: {
       <p class="hint">Each attempt runs in parallel in its own workspace and pushes its own branch.</p>
       {rows.map((r, i) => (
         <div class="attempt-row" key={r.key} data-testid="attempt-row">
-          <Field label="Model">
+          <Field label="Agent">
             {(id) => (
-              <select id={id} value={r.modelProfileId} onChange={(e) => update(r.key, { modelProfileId: e.currentTarget.value })}>
-                {profiles.map((p) => <option key={p.id} value={p.id}>{p.displayName}</option>)}
+              <select id={id} value={r.executor} onChange={(e) => setExecutor(r, e.currentTarget.value as ExecutorId)}>
+                {EXECUTOR_IDS.map((x) => <option key={x} value={x}>{EXECUTOR_LABELS[x]}</option>)}
               </select>
             )}
+          </Field>
+          <Field label="Model">
+            {(id) => {
+              const usable = profilesFor(r.executor, profiles);
+              return (
+                <select id={id} value={r.modelProfileId} onChange={(e) => update(r.key, { modelProfileId: e.currentTarget.value })}>
+                  {usable.length === 0 && <option value="">No {EXECUTOR_LABELS[r.executor]} model profile yet</option>}
+                  {usable.map((p) => <option key={p.id} value={p.id}>{p.displayName}</option>)}
+                </select>
+              );
+            }}
           </Field>
           <Field label="Count" class="count">
             {(id) => (

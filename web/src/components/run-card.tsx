@@ -8,12 +8,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Run } from '../../../protocol/src/index.ts';
 import { isTerminal } from '../../../protocol/src/index.ts';
 import { errorMessage } from '../lib/api.ts';
-import { formatTokens } from '../lib/format.ts';
 import type { TaskStore } from '../state/task-store.ts';
 import { isActive } from '../state/task-model.ts';
 import { DiffView } from './diff-view.tsx';
 import { Elapsed } from './elapsed.tsx';
 import { RunLogs } from './run-logs.tsx';
+import { RunSummary } from './run-summary.tsx';
 import { RunTranscript } from './run-transcript.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { ErrorText } from './ui.tsx';
@@ -88,9 +88,7 @@ export function RunCard(props: { store: TaskStore; run: Run; modelName: string }
         </section>
       )}
 
-      {(view.usage.inputTokens > 0 || view.usage.outputTokens > 0) && (
-        <p class="run-usage">Tokens: {formatTokens(view.usage.inputTokens)} in · {formatTokens(view.usage.outputTokens)} out</p>
-      )}
+      <RunSummary run={run} view={view} finished={isTerminal(status)} />
     </article>
   );
 }

@@ -41,7 +41,7 @@ export function newIdempotencyKey(): string {
 }
 
 export async function request<S extends z.ZodType>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   schema: S,
   opts: RequestOptions = {},

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   AuthState, CreateModelProfileRequest, CreateRepoRequest, CreateTaskRequest, LoginRequest, Message,
-  ModelProfile, RegistrationToken, Repo, Run, Runner, SetupRequest, Task, User,
+  ModelPrice, ModelProfile, PutModelPriceRequest, RegistrationToken, Repo, Run, Runner, SetupRequest, Task, User,
 } from '../../../protocol/src/index.ts';
 import type { CreateRunsRequest } from '../../../protocol/src/index.ts';
 import { request } from './api.ts';
@@ -46,6 +46,11 @@ export const api = {
   cancelRun: (id: string) => request('POST', `/v1/runs/${enc(id)}/cancel`, z.object({ run: Run })),
 
   listRunners: () => request('GET', '/v1/runners', z.object({ runners: z.array(Runner) })),
+  listPrices: () => request('GET', '/v1/prices', z.object({ prices: z.array(ModelPrice) })),
+  putPrice: (provider: string, model: string, body: In<typeof PutModelPriceRequest>) =>
+    request('PUT', `/v1/prices/${enc(provider)}/${enc(model)}`, z.object({ price: ModelPrice }), { body }),
+  deletePrice: (provider: string, model: string) => request('DELETE', `/v1/prices/${enc(provider)}/${enc(model)}`, Ok),
+
   createRegistrationToken: () =>
     request('POST', '/v1/runners/registration-tokens', z.object({ registrationToken: RegistrationToken }), { body: {} }),
 };

@@ -45,3 +45,17 @@ export function prettyInput(input: unknown, max = 4000): string {
 export function runnerCommand(origin: string, token: string): string {
   return `npm run runner -- --url ${origin} --token ${token}`;
 }
+
+/** $0.0042, $1.27: costs are small, so keep significant digits below a cent. */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** 850 ms, 3.2 s, 2:05 — durations from milliseconds. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatElapsed(ms);
+}

@@ -3,18 +3,34 @@
  * editor into a CreateRunsRequest, and reusing idempotency keys across retries so a retried or
  * double submit makes one task and one set of runs (DESIGN §6).
  */
-import { LIMITS } from '../../../protocol/src/index.ts';
-import type { CreateRunsRequest } from '../../../protocol/src/index.ts';
+import { EXECUTOR_PROVIDERS, LIMITS } from '../../../protocol/src/index.ts';
+import type { CreateRunsRequest, ExecutorId, ModelProfile } from '../../../protocol/src/index.ts';
 import { newIdempotencyKey } from './api.ts';
 
-export type AttemptRow = { key: number; modelProfileId: string; count: number };
+export type AttemptRow = { key: number; executor: ExecutorId; modelProfileId: string; count: number };
 
-export function buildAttempts(rows: AttemptRow[], knownProfiles: ReadonlySet<string>):
+/** The agents a user can pick, in menu order, with their display names. */
+export const EXECUTOR_LABELS: Record<ExecutorId, string> = {
+  'patch-agent': 'Patch agent (dursor)',
+  'claude-code': 'Claude Code',
+  codex: 'Codex',
+  'gemini-cli': 'Gemini CLI',
+  'cursor-agent': 'Cursor agent',
+};
+
+/** Model profiles an executor can run on (EXECUTOR_PROVIDERS). */
+export function profilesFor<P extends Pick<ModelProfile, 'id' | 'provider'>>(executor: ExecutorId, profiles: readonly P[]): P[] {
+  return profiles.filter((p) => EXECUTOR_PROVIDERS[executor].includes(p.provider));
+}
+
+export function buildAttempts(rows: AttemptRow[], profiles: readonly Pick<ModelProfile, 'id' | 'provider'>[]):
   { ok: true; attempts: CreateRunsRequest['attempts']; total: number } | { ok: false; message: string } {
   if (rows.length === 0) return { ok: false, message: 'Add at least one attempt row.' };
   let total = 0;
   for (const [i, r] of rows.entries()) {
-    if (!r.modelProfileId || !knownProfiles.has(r.modelProfileId)) return { ok: false, message: `Choose a model for attempt row ${i + 1}.` };
+    if (!r.modelProfileId || !profilesFor(r.executor, profiles).some((p) => p.id === r.modelProfileId)) {
+      return { ok: false, message: `Choose a model for attempt row ${i + 1} that ${EXECUTOR_LABELS[r.executor]} can use.` };
+    }
     if (!Number.isInteger(r.count) || r.count < 1 || r.count > 8) return { ok: false, message: `Count in attempt row ${i + 1} must be a whole number from 1 to 8.` };
     total += r.count;
   }
@@ -22,8 +38,17 @@ export function buildAttempts(rows: AttemptRow[], knownProfiles: ReadonlySet<str
   return {
     ok: true,
     total,
-    attempts: rows.map((r) => ({ executor: 'patch-agent' as const, modelProfileId: r.modelProfileId, count: r.count })),
+    attempts: rows.map((r) => ({ executor: r.executor, modelProfileId: r.modelProfileId, count: r.count })),
   };
+}
+
+/** "" → no budget; "2.5" → 2.5; anything else (or ≤ 0) is invalid. */
+export function parseBudget(text: string): number | null | 'invalid' {
+  const t = text.trim().replace(/^\$/, '');
+  if (t === '') return null;
+  if (!/^\d+(\.\d+)?$/.test(t)) return 'invalid';
+  const n = Number(t);
+  return n > 0 ? n : 'invalid';
 }
 
 /**

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../lib/api.ts';
 import { api } from '../lib/endpoints.ts';
-import { buildAttempts, nextSubmission } from '../lib/new-task.ts';
+import { buildAttempts, nextSubmission, parseBudget, profilesFor } from '../lib/new-task.ts';
 import type { AttemptRow, Submission } from '../lib/new-task.ts';
 import { navigate } from '../lib/router.ts';
 import { modelProfiles, repos, tasks } from '../state/lists.ts';
@@ -47,7 +47,8 @@ function NewTaskForm() {
   const repo = repoList.find((x) => x.id === repoId) ?? null;
   const [baseRef, setBaseRef] = useState(repo?.defaultBranch ?? 'main');
   const [instruction, setInstruction] = useState('');
-  const [rows, setRows] = useState<AttemptRow[]>(() => [{ key: ++rowKey, modelProfileId: profiles[0]?.id ?? '', count: 1 }]);
+  const [rows, setRows] = useState<AttemptRow[]>(() => [{ key: ++rowKey, executor: 'patch-agent', modelProfileId: profilesFor('patch-agent', profiles)[0]?.id ?? '', count: 1 }]);
+  const [budget, setBudget] = useState('');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<string | null>(null);
@@ -66,11 +67,13 @@ function NewTaskForm() {
   const onSubmit = async (e: Event) => {
     e.preventDefault();
     if (busy.current) return;
-    const built = buildAttempts(rows, new Set(profiles.map((x) => x.id)));
+    const built = buildAttempts(rows, profiles);
     if (!built.ok) return setError(built.message);
     if (!repo) return setError('Choose a repository.');
     if (!instruction.trim()) return setError('Write an instruction for the agents.');
-    const taskBody = { repoId: repo.id, baseRef: baseRef.trim() || repo.defaultBranch, instruction: instruction.trim() };
+    const budgetUsd = parseBudget(budget);
+    if (budgetUsd === 'invalid') return setError('Budget must be an amount in US dollars, like 2.50, or empty for none.');
+    const taskBody = { repoId: repo.id, baseRef: baseRef.trim() || repo.defaultBranch, instruction: instruction.trim(), ...(budgetUsd === null ? {} : { budgetUsd }) };
     const sub = nextSubmission(submission.current, JSON.stringify(taskBody), JSON.stringify(built.attempts));
     submission.current = sub;
     busy.current = true;
@@ -126,6 +129,9 @@ function NewTaskForm() {
         )}
       </Field>
       <AttemptsEditor rows={rows} profiles={profiles} onChange={setRows} newKey={() => ++rowKey} />
+      <Field label="Budget (USD)" hint="Optional spend cap for the whole task; the LLM gateway refuses calls past it.">
+        {(id, hint) => <input id={id} inputMode="decimal" placeholder="none" value={budget} aria-describedby={hint} onInput={(e) => setBudget(e.currentTarget.value)} />}
+      </Field>
       <ErrorText message={error} testId="new-task-error" />
       <div class="form-actions">
         <button type="submit" disabled={pending} aria-busy={pending}>Start task</button>

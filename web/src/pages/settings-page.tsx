@@ -1,5 +1,6 @@
-/** Settings: model profiles, repositories, runners — everything a task needs before it can start. */
+/** Settings: model profiles, prices, repositories, runners — everything a task needs before it can start. */
 import { ModelProfilesSection } from './settings/model-profiles-section.tsx';
+import { PricesSection } from './settings/prices-section.tsx';
 import { ReposSection } from './settings/repos-section.tsx';
 import { RunnersSection } from './settings/runners-section.tsx';
 
@@ -8,6 +9,7 @@ export function SettingsPage() {
     <div class="page settings-page">
       <h1>Settings</h1>
       <ModelProfilesSection />
+      <PricesSection />
       <ReposSection />
       <RunnersSection />
     </div>

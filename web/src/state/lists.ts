@@ -2,7 +2,7 @@
  * The lists several pages share: model profiles (settings, new task, run card names), repos,
  * tasks (sidebar) and runners. One Resource each; pages call `ensure()` or `load()`.
  */
-import type { ModelProfile, Repo, Runner, Task } from '../../../protocol/src/index.ts';
+import type { ModelPrice, ModelProfile, Repo, Runner, Task } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
 import { Resource } from './resource.ts';
 
@@ -10,9 +10,10 @@ export const modelProfiles = new Resource<ModelProfile[]>(async () => (await api
 export const repos = new Resource<Repo[]>(async () => (await api.listRepos()).repos);
 export const tasks = new Resource<Task[]>(async () => (await api.listTasks()).tasks);
 export const runners = new Resource<Runner[]>(async () => (await api.listRunners()).runners);
+export const prices = new Resource<ModelPrice[]>(async () => (await api.listPrices()).prices);
 
 export function resetLists(): void {
-  for (const r of [modelProfiles, repos, tasks, runners] as Resource<unknown>[]) r.reset();
+  for (const r of [modelProfiles, repos, tasks, runners, prices] as Resource<unknown>[]) r.reset();
 }
 
 /** Bursts of terminal runs (three attempts finishing together) refresh the sidebar once. */

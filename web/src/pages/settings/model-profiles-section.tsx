@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PROVIDERS } from '../../../../protocol/src/index.ts';
-import type { ModelProfile, Provider } from '../../../../protocol/src/index.ts';
+import type { ModelProfile, Provider, WireApi } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { modelProfiles } from '../../state/lists.ts';
@@ -56,7 +56,7 @@ function ProfileRow(props: { profile: ModelProfile }) {
     <li data-testid="model-profile" data-profile-id={p.id}>
       <div class="item-main">
         <strong>{p.displayName}</strong>
-        <span class="item-detail">{p.provider} · <code>{p.model}</code>{p.baseUrl ? <> · {p.baseUrl}</> : null}</span>
+        <span class="item-detail">{p.provider} · <code>{p.model}</code>{p.wireApi === 'responses' ? ' · Responses API' : null}{p.baseUrl ? <> · {p.baseUrl}</> : null}</span>
         <span class="item-detail">Key ending in <code>…{p.keyHint}</code></span>
       </div>
       <button type="button" class="secondary small" onClick={onDelete}>
@@ -73,6 +73,8 @@ function AddProfileForm() {
   const [displayName, setDisplayName] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
   const [apiKey, setApiKey] = useState('');
+  const [wireApi, setWireApi] = useState<WireApi>('chat');
+  const speaksOpenAI = provider === 'openai' || provider === 'openai-compatible';
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -92,6 +94,7 @@ function AddProfileForm() {
         displayName: displayName.trim() || undefined,
         baseUrl: baseUrl.trim() || undefined,
         apiKey,
+        ...(speaksOpenAI ? { wireApi } : {}),
       });
       modelProfiles.set([...(modelProfiles.data ?? []).filter((p) => p.id !== modelProfile.id), modelProfile]);
       setModel('');
@@ -131,6 +134,16 @@ function AddProfileForm() {
               aria-describedby={hint} onInput={(e) => setBaseUrl(e.currentTarget.value)} />
           )}
         </Field>
+        {speaksOpenAI && (
+          <Field label="Wire API" hint="Which OpenAI API the patch agent speaks to this model. Codex always uses Responses.">
+            {(id, hint) => (
+              <select id={id} value={wireApi} aria-describedby={hint} onChange={(e) => setWireApi(e.currentTarget.value as WireApi)}>
+                <option value="chat">Chat Completions</option>
+                <option value="responses">Responses</option>
+              </select>
+            )}
+          </Field>
+        )}
         <Field label="API key" hint="Stored encrypted; never shown again.">
           {(id, hint) => (
             <input id={id} type="password" autocomplete="new-password" spellcheck={false} required value={apiKey}

@@ -1,0 +1,132 @@
+/**
+ * Settings → Prices: the per-model price table the LLM gateway costs each call with (US dollars
+ * per million tokens). A model without a price costs $0, so the section says which profiles lack one.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { PROVIDERS } from '../../../../protocol/src/index.ts';
+import type { ModelPrice, Provider } from '../../../../protocol/src/index.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { api } from '../../lib/endpoints.ts';
+import { modelProfiles, prices } from '../../state/lists.ts';
+import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+
+const key = (p: { provider: string; model: string }) => `${p.provider}/${p.model}`;
+
+export function PricesSection() {
+  useEffect(() => {
+    void prices.ensure();
+    void modelProfiles.ensure();
+  }, []);
+  const { status, data, error } = prices.state.value;
+  const priced = new Set((data ?? []).map(key));
+  const unpriced = (modelProfiles.state.value.data ?? []).filter((p) => p.provider !== 'cursor' && !priced.has(key(p)));
+  return (
+    <section class="card settings-section" data-testid="prices">
+      <h2>Prices</h2>
+      <p class="hint">US dollars per million tokens. The LLM gateway prices every call with this table; budgets are checked against it.</p>
+      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void prices.load()} />}
+      {data === null && status !== 'error' && <Loading what="Loading prices…" />}
+      {data !== null && data.length === 0 && <Empty testId="prices-empty">No prices yet — calls are counted but cost $0 until you add one below.</Empty>}
+      {data !== null && data.length > 0 && (
+        <ul class="item-list">
+          {data.map((p) => <PriceRow key={key(p)} price={p} />)}
+        </ul>
+      )}
+      {unpriced.length > 0 && (
+        <p class="hint" data-testid="unpriced">Without a price: {unpriced.map((p) => `${p.provider}/${p.model}`).join(', ')}.</p>
+      )}
+      <PriceForm />
+    </section>
+  );
+}
+
+function PriceRow(props: { price: ModelPrice }) {
+  const p = props.price;
+  const [error, setError] = useState<string | null>(null);
+  const onDelete = async () => {
+    try {
+      await api.deletePrice(p.provider, p.model);
+      prices.set((prices.data ?? []).filter((x) => key(x) !== key(p)));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <li data-testid="price">
+      <div class="item-main">
+        <strong><code>{p.model}</code></strong>
+        <span class="item-detail">{p.provider} · in ${p.inputUsdPerMTok} · out ${p.outputUsdPerMTok} per million tokens</span>
+      </div>
+      <button type="button" class="secondary small" onClick={onDelete}>Delete<span class="visually-hidden"> price of {p.model}</span></button>
+      <ErrorText message={error} />
+    </li>
+  );
+}
+
+function PriceForm() {
+  const [provider, setProvider] = useState<Provider>('openai');
+  const [model, setModel] = useState('');
+  const [input, setInput] = useState('');
+  const [output, setOutput] = useState('');
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (busy.current) return;
+    const inputUsdPerMTok = Number(input);
+    const outputUsdPerMTok = Number(output);
+    if (!model.trim()) return setError('Name the model.');
+    if (!(inputUsdPerMTok >= 0) || !(outputUsdPerMTok >= 0) || input.trim() === '' || output.trim() === '') {
+      return setError('Prices are amounts in US dollars per million tokens, like 3 or 0.15.');
+    }
+    busy.current = true;
+    setPending(true);
+    setError(null);
+    try {
+      const { price } = await api.putPrice(provider, model.trim(), { inputUsdPerMTok, outputUsdPerMTok });
+      prices.set([...(prices.data ?? []).filter((x) => key(x) !== key(price)), price]);
+      setModel('');
+      setInput('');
+      setOutput('');
+      setDone(`Saved the price of ${price.model}.`);
+    } catch (err) {
+      setError(errorMessage(err));
+      setDone(null);
+    } finally {
+      busy.current = false;
+      setPending(false);
+    }
+  };
+
+  return (
+    <form class="stack-form" onSubmit={onSubmit}>
+      <h3>Set a price</h3>
+      <div class="form-grid">
+        <Field label="Price provider">
+          {(id) => (
+            <select id={id} value={provider} onChange={(e) => setProvider(e.currentTarget.value as Provider)}>
+              {PROVIDERS.filter((p) => p !== 'cursor').map((p) => <option key={p} value={p}>{p}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="Price model">
+          {(id) => <input id={id} required value={model} onInput={(e) => setModel(e.currentTarget.value)} />}
+        </Field>
+        <Field label="Input $ per million tokens">
+          {(id) => <input id={id} required inputMode="decimal" value={input} onInput={(e) => setInput(e.currentTarget.value)} />}
+        </Field>
+        <Field label="Output $ per million tokens">
+          {(id) => <input id={id} required inputMode="decimal" value={output} onInput={(e) => setOutput(e.currentTarget.value)} />}
+        </Field>
+      </div>
+      <ErrorText message={error} testId="price-error" />
+      <div class="form-actions">
+        <button type="submit" disabled={pending} aria-busy={pending}>Save price</button>
+        <StatusText message={done} />
+      </div>
+    </form>
+  );
+}
