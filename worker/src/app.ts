@@ -7,12 +7,15 @@ import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { LIMITS } from '../../protocol/src/index.ts';
+import { anthropicGateway } from './gateway/anthropic.ts';
+import { googleGateway } from './gateway/google.ts';
 import { openaiGateway } from './gateway/openai.ts';
 import type { AppEnv } from './lib/app-env.ts';
 import { errorBody } from './lib/errors.ts';
 import { onError, onNotFound } from './lib/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { modelProfileRoutes } from './routes/model-profiles.ts';
+import { priceRoutes } from './routes/prices.ts';
 import { repoRoutes } from './routes/repos.ts';
 import { runnerRoutes } from './routes/runners.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -41,7 +44,10 @@ export const app = new Hono<AppEnv>()
   .route('/tasks', taskLiveRoutes)
   .route('/runs', runRoutes)
   .route('/runners', runnerRoutes)
-  .route('/llm/openai', openaiGateway);
+  .route('/prices', priceRoutes)
+  .route('/llm/openai', openaiGateway)
+  .route('/llm/anthropic', anthropicGateway)
+  .route('/llm/google', googleGateway);
 
 app.onError(onError);
 app.notFound(onNotFound);

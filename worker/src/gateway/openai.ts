@@ -1,70 +1,41 @@
 /**
- * LLM gateway for the OpenAI wire protocol (DESIGN §3): `ALL /v1/llm/openai/*`. The runner's SDK
- * sends the per-run token as its API key; the Worker swaps it for the profile's real key and
- * forwards method, body, content type and query to `${profile.baseUrl}/<rest>`, then streams the
- * upstream response back unchanged (SSE included). The key is never logged or echoed.
+ * OpenAI protocol adapter (`/v1/llm/openai/*`): Chat Completions and Responses, for OpenAI and
+ * every OpenAI-compatible endpoint. Token: `Authorization: Bearer <runToken>`; upstream gets
+ * `Authorization: Bearer <key>`. Usage: Chat's `usage.prompt_tokens/completion_tokens` (the final
+ * SSE chunk with `stream_options.include_usage`, or the JSON body); Responses'
+ * `response.usage.input_tokens/output_tokens` in `response.completed` (or the JSON `usage`).
+ * The last usage seen wins.
  */
-import { Hono } from 'hono';
-import type { Context } from 'hono';
-import type { AppEnv } from '../lib/app-env.ts';
-import { readBearer } from '../lib/credentials.ts';
-import { GATEWAY_PATHS } from '../lib/run-plan.ts';
-import { allowPrivateUrls, checkOutboundUrl } from '../lib/url-policy.ts';
-import { GatewayError, openAiErrorResponse } from './openai-error.ts';
-import { authorizeRun } from './run-access.ts';
+import type { ProviderAdapter } from './adapter.ts';
+import { bearer, count, stringField } from './adapter.ts';
+import { gatewayApp } from './proxy.ts';
+import type { UsageReader } from './usage-tap.ts';
 
-const MOUNT = '/v1/llm/openai';
-/** LLM requests carry whole conversations (400k tokens ≈ 1.6 MB of JSON), so more than the API's 1 MiB. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const FORWARD_REQUEST_HEADERS = ['content-type', 'accept', 'openai-beta'];
-const RETURN_RESPONSE_HEADERS = ['content-type', 'retry-after'];
-
-async function readBody(req: Request): Promise<ArrayBuffer | undefined> {
-  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  const body = await req.arrayBuffer();
-  if (body.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  return body;
-}
-const tooLarge = () => new GatewayError(413, 'request_too_large', `request body over ${MAX_BODY_BYTES} bytes`);
-
-async function forward(c: Context<AppEnv>): Promise<Response> {
-  const { profile, apiKey } = await authorizeRun(c.env, readBearer(c));
-  if (!GATEWAY_PATHS[profile.provider]) {
-    throw new GatewayError(400, 'unsupported_provider', `this gateway speaks the OpenAI protocol; the run's profile is ${profile.provider}`);
-  }
-  const base = checkOutboundUrl(profile.baseUrl ?? '', allowPrivateUrls(c.env));
-  if (!base.ok) throw new GatewayError(400, 'invalid_base_url', `the model profile's base URL ${base.reason}`);
-  const rest = c.req.path.slice(MOUNT.length);
-  const target = new URL(`${base.url.href.replace(/\/+$/, '')}${rest}${new URL(c.req.raw.url).search}`);
-  const headers = new Headers({ authorization: `Bearer ${apiKey}` });
-  for (const h of FORWARD_REQUEST_HEADERS) {
-    const v = c.req.raw.headers.get(h);
-    if (v) headers.set(h, v);
-  }
-  const body = await readBody(c.req.raw);
-  let upstream: Response;
-  try {
-    // redirect: manual — a redirect to a private address must not bypass the URL policy.
-    upstream = await fetch(target, { method: c.req.raw.method, headers, body, redirect: 'manual' });
-  } catch {
-    throw new GatewayError(502, 'upstream_unreachable', `could not reach the model provider at ${target.host}`);
-  }
-  const out = new Headers();
-  for (const h of RETURN_RESPONSE_HEADERS) {
-    const v = upstream.headers.get(h);
-    if (v) out.set(h, v);
-  }
-  return new Response(upstream.body, { status: upstream.status, headers: out });
+function openAiUsage(): UsageReader {
+  let input = 0;
+  let output = 0;
+  const take = (u: unknown) => {
+    if (!u || typeof u !== 'object') return;
+    input = count(u, 'prompt_tokens') ?? count(u, 'input_tokens') ?? input;
+    output = count(u, 'completion_tokens') ?? count(u, 'output_tokens') ?? output;
+  };
+  const fromBody = (b: unknown) => {
+    if (!b || typeof b !== 'object') return;
+    const o = b as { usage?: unknown; response?: { usage?: unknown } };
+    // Responses streams carry it in response.{completed,incomplete,failed}.response.usage.
+    take(o.response?.usage ?? o.usage);
+  };
+  return { event: (_name, data) => fromBody(data), json: fromBody, tokens: () => ({ input, output }) };
 }
 
-export const openaiGateway = new Hono<AppEnv>()
-  .all('/*', async (c) => {
-    try {
-      return await forward(c);
-    } catch (err) {
-      if (err instanceof GatewayError) return openAiErrorResponse(err.status, err.code, err.message);
-      console.error('llm gateway: unexpected error:', err instanceof Error ? err.message : String(err));
-      return openAiErrorResponse(500, 'internal_error', 'the gateway failed; try again');
-    }
-  });
+export const openaiAdapter: ProviderAdapter = {
+  family: 'openai',
+  readToken: (req) => bearer(req),
+  keyHeader: (key) => ['authorization', `Bearer ${key}`],
+  forwardHeaders: ['content-type', 'accept', 'openai-beta'],
+  upstreamSearch: (url) => url.search,
+  modelOf: (_rest, body) => stringField(body, 'model'),
+  usageReader: openAiUsage,
+};
+
+export const openaiGateway = gatewayApp(openaiAdapter);

@@ -16,7 +16,9 @@ const DEFAULT_BASE_URLS: Record<Provider, string | null> = {
   cursor: null,
 };
 
-export function resolveBaseUrl(provider: Provider, given: string | null | undefined, allowPrivate: boolean): string {
+export function resolveBaseUrl(provider: Provider, given: string | null | undefined, allowPrivate: boolean): string | null {
+  // Cursor profiles only hold a key for the Cursor agent, which reaches Cursor on its own.
+  if (provider === 'cursor') return null;
   const raw = given ?? DEFAULT_BASE_URLS[provider];
   if (!raw) throw badRequest(`baseUrl: required for provider ${provider}`);
   const check = checkOutboundUrl(raw, allowPrivate);

@@ -4,7 +4,8 @@
  *   closed with staleAssignment, then re-queued and offered again while retries <
  *   LIMITS.maxLostRetries, else `failed` ("runner lost after N attempts"). A run with a pending
  *   cancel goes to `cancelled` instead.
- * - Cancel deadline passed on a still-active run → `cancelled` ("runner did not confirm cancel").
+ * - Cancel deadline passed on a still-active run → `cancelled` ("runner did not confirm cancel"),
+ *   or `failed` with the stored reason when it was stopped for its budget (stop-reason.ts).
  * - Queued runs whose offer to the pool failed are offered again; unsynced D1 rows are written.
  * Every decision is read from storage, so running it twice changes nothing more.
  */
@@ -19,6 +20,7 @@ import type { StatusChange } from './run-lifecycle.ts';
 import { closeRunSockets } from './run-sockets.ts';
 import { dueCancels, dueLeases, dueOffers } from './run-store.ts';
 import type { RunState } from './run-store.ts';
+import { stopChange } from './stop-reason.ts';
 
 export async function runAlarm(room: Room, now = Date.now()): Promise<void> {
   const events: StoredEvent[] = [];
@@ -35,7 +37,7 @@ export async function runAlarm(room: Room, now = Date.now()): Promise<void> {
       if (!apply(run, { to: 'lost', reason: 'runner lost: lease expired' })) continue;
       ended.push(run.runId);
       if (run.cancelRequested) {
-        apply(run, { to: 'cancelled', reason: 'runner lost while cancelling' });
+        apply(run, stopChange(run, 'runner lost while cancelling'));
       } else if (run.retries < LIMITS.maxLostRetries) {
         const retries = run.retries + 1;
         apply(run, { to: 'queued', reason: `re-queued after lost runner (retry ${retries} of ${LIMITS.maxLostRetries})`, patch: { retries } });
@@ -45,7 +47,7 @@ export async function runAlarm(room: Room, now = Date.now()): Promise<void> {
       }
     }
     for (const run of dueCancels(room.sql, now)) {
-      if (apply(run, { to: 'cancelled', reason: 'runner did not confirm cancel' })) ended.push(run.runId);
+      if (apply(run, stopChange(run, 'runner did not confirm cancel'))) ended.push(run.runId);
     }
     for (const run of dueOffers(room.sql, now)) toOffer.add(run.runId);
   });

@@ -1,12 +1,14 @@
 /**
  * Claim and release: RunnerPool's two calls into TaskRoom. `claim` turns a queued run into an
- * assignment for one runner (new assignment number, lease, run token); `release` gives an
+ * assignment for one runner (new assignment number, lease, run token, and for the Cursor agent its
+ * key, read from D1 only now: direct-key.ts); `release` gives an
  * assignment back when the runner declined it or vanished before accepting. Both re-check the
  * run synchronously right before changing it, so interleaved calls cannot double-assign.
  */
-import type { Assignment, StoredEvent } from '../../../protocol/src/index.ts';
+import type { Assignment, ExecutorSpec, StoredEvent } from '../../../protocol/src/index.ts';
 import { CLOSE_CODES } from '../../../protocol/src/index.ts';
 import { signRunToken } from '../lib/run-token.ts';
+import { withDirectKey } from './direct-key.ts';
 import { broadcast } from './fanout.ts';
 import { armAlarm, leaseMs } from './leases.ts';
 import { offerRuns } from './pool-client.ts';
@@ -16,14 +18,23 @@ import { applyStatus } from './run-lifecycle.ts';
 import { closeRunSockets } from './run-sockets.ts';
 import { getRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
+import { stopChange } from './stop-reason.ts';
 
 /** Run tokens outlive any sane run; the gateway also refuses tokens of finished runs. */
 export const RUN_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
 
 export async function claim(room: Room, runId: string, runnerId: string): Promise<Assignment | null> {
-  if (getRun(room.sql, runId)?.status !== 'queued') return null;
+  const queued = getRun(room.sql, runId);
+  if (queued?.status !== 'queued') return null;
   const taskId = taskIdOf(room);
   const runToken = await signRunToken(room.env.DURSOR_ENCRYPTION_KEY, { runId, taskId, exp: Date.now() + RUN_TOKEN_TTL_MS });
+  let executor: ExecutorSpec;
+  try {
+    executor = await withDirectKey(room, runId, queued.spec.executor);
+  } catch (err) {
+    await failUnstartable(room, runId, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
 
   // Re-read after the await: another claim or a cancel may have run meanwhile.
   const run = getRun(room.sql, runId);
@@ -43,6 +54,8 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
         offerRetryAt: null,
         cancelRequested: false,
         cancelDeadline: null,
+        failReason: null,
+        firstTokenAt: null,
       },
     }, now);
     return res.ok ? res.events : null;
@@ -51,10 +64,22 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
   broadcast(room.ctx, events);
   await armAlarm(room, now + ms);
   await room.d1.flush();
-  return toAssignment(run, taskId, runToken, ms);
+  return toAssignment(run, taskId, runToken, ms, executor);
 }
 
-function toAssignment(run: RunState, taskId: string, runToken: string, ms: number): Assignment {
+/** A queued run that can never start (its Cursor key is gone) fails instead of being handed out. */
+async function failUnstartable(room: Room, runId: string, reason: string): Promise<void> {
+  const run = getRun(room.sql, runId);
+  if (!run || run.status !== 'queued') return;
+  const events = room.ctx.storage.transactionSync(() => {
+    const res = applyStatus(room, run, { to: 'failed', reason });
+    return res.ok ? res.events : [];
+  });
+  broadcast(room.ctx, events);
+  await room.d1.flush();
+}
+
+function toAssignment(run: RunState, taskId: string, runToken: string, ms: number, executor: ExecutorSpec): Assignment {
   const spec = run.spec;
   return {
     runId: run.runId,
@@ -65,7 +90,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     branch: spec.branch,
     instruction: spec.instruction,
     history: spec.history ?? [],
-    executor: spec.executor,
+    executor,
     runToken,
     limits: spec.limits,
     leaseMs: ms,
@@ -80,7 +105,7 @@ export async function release(room: Room, runId: string, assignment: number, rea
   room.ctx.storage.transactionSync(() => {
     // A cancel that arrived while the run was being handed out wins over re-queuing it.
     const res = run.cancelRequested
-      ? applyStatus(room, run, { to: 'cancelled', reason: 'cancelled before a runner started it' })
+      ? applyStatus(room, run, stopChange(run, 'cancelled before a runner started it'))
       : applyStatus(room, run, { to: 'queued', reason: `released: ${reason}`.slice(0, 1000) });
     if (res.ok) events = res.events;
     requeued = res.ok && !run.cancelRequested;

@@ -1,10 +1,10 @@
 /**
  * Mirrors run state into D1 (DESIGN §1: D1 holds what is listed and searched). Each run row in
  * DO SQLite carries `version`/`synced_version`; a flush writes every unsynced run's current state
- * (status, runner, retries, timings, error and, once a result exists, branch, commits, files,
- * stats, patch, summary), inserts the run's assistant message (id fixed when the result was
- * stored, so a retry never duplicates it), and recomputes the task's status — all in one D1
- * batch. Flushes are chained so D1 always ends at the latest state even when handlers interleave
+ * (status, runner, retries, timings, first token, error and, once a result exists, branch,
+ * commits, files, stats, patch, summary, agent session), inserts the run's assistant message (id
+ * fixed when the result was stored, so a retry never duplicates it), and recomputes the task's
+ * status — all in one D1 batch. Flushes are chained so D1 always ends at the latest state even when handlers interleave
  * while awaiting D1. A failed flush leaves the runs unsynced; the alarm retries (alarm.ts).
  */
 import { drizzle } from 'drizzle-orm/d1';
@@ -23,6 +23,7 @@ function runFields(r: RunState, now: number) {
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     error: r.error,
+    firstTokenAt: r.firstTokenAt,
     updatedAt: now,
   };
   const res = r.result;
@@ -38,12 +39,15 @@ function runFields(r: RunState, now: number) {
     deletions: res.stats.deletions,
     patch: res.patch ?? null,
     summary: res.summary ?? null,
+    agentSession: res.agentSession ?? null,
   };
 }
 
 function resultMessage(r: RunState): string {
   const res = r.result!;
   if (res.summary) return res.summary;
+  // Stopped for its budget: the runner says cancelled, the run is failed — say what happened.
+  if (r.status !== res.outcome && r.error) return `Run ${r.status}: ${r.error}`;
   return res.error ? `Run ${res.outcome}: ${res.error}` : `Run ${res.outcome}.`;
 }
 

@@ -25,6 +25,10 @@ export interface RunState {
   error: string | null;
   result: RunResult | null;
   resultMessageId: string | null;
+  /** Set when the run is being stopped for a reason that makes it fail, not cancel (budget). */
+  failReason: string | null;
+  /** First text or tool call of the current assignment (time to first token). */
+  firstTokenAt: number | null;
   version: number;
   syncedVersion: number;
   createdAt: number;
@@ -47,6 +51,8 @@ const COLUMNS: Record<keyof RunPatch, string> = {
   error: 'error',
   result: 'result',
   resultMessageId: 'result_message_id',
+  failReason: 'fail_reason',
+  firstTokenAt: 'first_token_at',
 };
 
 type Row = Record<string, SqlStorageValue>;
@@ -69,6 +75,8 @@ function fromRow(r: Row): RunState {
     error: (r.error as string | null) ?? null,
     result: r.result ? (JSON.parse(r.result as string) as RunResult) : null,
     resultMessageId: (r.result_message_id as string | null) ?? null,
+    failReason: (r.fail_reason as string | null) ?? null,
+    firstTokenAt: (r.first_token_at as number | null) ?? null,
     version: r.version as number,
     syncedVersion: r.synced_version as number,
     createdAt: r.created_at as number,

@@ -4,7 +4,7 @@
  *
  * - meta:   key/value (task_id).
  * - events: the task's event log; `seq` is gapless per task (assigned in event-log.ts).
- * - runs:   per-run state (run-store.ts). `version` counts changes that D1 must see and
+ * - runs:   per-run state (run-store.ts); columns added later are ALTERed in on wake. `version` counts changes that D1 must see and
  *           `synced_version` what D1 has; d1-sync.ts closes the gap.
  */
 const DDL = [
@@ -31,14 +31,26 @@ const DDL = [
      error TEXT,
      result TEXT,
      result_message_id TEXT,
+     fail_reason TEXT,
+     first_token_at INTEGER,
      version INTEGER NOT NULL DEFAULT 1,
      synced_version INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL
    )`,
 ];
 
+/** Columns added after rooms already existed (issue 3): added on wake when missing. */
+const ADDED_RUN_COLUMNS: [string, string][] = [
+  ['fail_reason', 'TEXT'],
+  ['first_token_at', 'INTEGER'],
+];
+
 export function ensureSchema(sql: SqlStorage): void {
   for (const stmt of DDL) sql.exec(stmt);
+  const have = new Set(sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('runs')`).toArray().map((r) => r.name));
+  for (const [name, type] of ADDED_RUN_COLUMNS) {
+    if (!have.has(name)) sql.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+  }
 }
 
 export function getMeta(sql: SqlStorage, key: string): string | null {

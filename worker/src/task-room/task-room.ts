@@ -8,6 +8,7 @@ import type { Assignment, RunStatus } from '../../../protocol/src/index.ts';
 import type { Env } from '../env.ts';
 import { runAlarm } from './alarm.ts';
 import { claim, release } from './assignments.ts';
+import { budgetExceeded } from './budget.ts';
 import { cancelRun } from './cancel.ts';
 import { createRuns } from './create-runs.ts';
 import { createRoom } from './room.ts';
@@ -63,6 +64,14 @@ export class TaskRoom extends DurableObject<Env> {
   /** Cancel a run in any non-terminal state; returns the status after the call. */
   async cancelRun(runId: string): Promise<RunStatus> {
     return cancelRun(this.#room, runId);
+  }
+
+  /**
+   * The LLM gateway saw the run (or its task) reach its budget: stop the run; it ends `failed`
+   * with `budget exceeded: <reason>`. Null for a run this room does not know.
+   */
+  async budgetExceeded(runId: string, reason: string): Promise<RunStatus | null> {
+    return budgetExceeded(this.#room, runId, reason);
   }
 
   /** Called by RunnerPool before pushing an assignment; null if the run is no longer queued. */

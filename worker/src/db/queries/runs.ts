@@ -40,9 +40,16 @@ export async function failRuns(db: Db, runIds: string[], error: string, now: num
     .where(and(inArray(runs.id, runIds), eq(runs.status, 'queued')));
 }
 
-/** The run and the user who owns its task (the gateway checks the profile belongs to them). */
-export async function getRunWithOwner(db: Db, runId: string): Promise<{ run: RunRow; userId: string } | undefined> {
-  return db.select({ run: runs, userId: tasks.userId }).from(runs)
-    .innerJoin(tasks, eq(tasks.id, runs.taskId))
+/** What the LLM gateway needs about a run: the run, its task's owner, and the task's budget and spend. */
+export interface GatewayRun {
+  run: RunRow;
+  userId: string;
+  task: { budgetMicros: number | null; costMicros: number };
+}
+
+export async function getGatewayRun(db: Db, runId: string): Promise<GatewayRun | undefined> {
+  const row = await db.select({ run: runs, userId: tasks.userId, taskBudget: tasks.budgetMicros, taskCost: tasks.costMicros })
+    .from(runs).innerJoin(tasks, eq(tasks.id, runs.taskId))
     .where(eq(runs.id, runId)).get();
+  return row && { run: row.run, userId: row.userId, task: { budgetMicros: row.taskBudget, costMicros: row.taskCost } };
 }
