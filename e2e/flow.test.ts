@@ -10,6 +10,7 @@ import { killAll } from './harness/processes.ts';
 import { registrationToken, startRunner } from './harness/runner.ts';
 import { call, editThenSay } from './harness/scenarios.ts';
 import { startStack, type Stack } from './harness/stack.ts';
+import { apiResponses, d1Dump, findSecrets, processEnvironment, storedEvents } from './harness/secrets.ts';
 import { isDone, openViewer } from './harness/viewer.ts';
 
 let stack: Stack, git: GitServer, fake: FakeOpenAI, owner: Client;
@@ -49,7 +50,7 @@ describe('instruction → parallel runs → pushed branches, live', () => {
     const a = (await owner.ok('POST', '/v1/model-profiles', { provider: 'openai-compatible', model: 'model-a', displayName: 'Model A', baseUrl: fake.url, apiKey: KEY_A })).modelProfile;
     const b = (await owner.ok('POST', '/v1/model-profiles', { provider: 'openai-compatible', model: 'model-b', displayName: 'Model B', baseUrl: fake.url, apiKey: KEY_B })).modelProfile;
     const repo = (await owner.ok('POST', '/v1/repos', { cloneUrl, defaultBranch: 'main' })).repo;
-    await startRunner({ url: stack.url, token: await registrationToken(owner), name: 'runner-1', dir: stack.dir, slots: 4 });
+    const runner = await startRunner({ url: stack.url, token: await registrationToken(owner), name: 'runner-1', dir: stack.dir, slots: 4 });
 
     const { task } = await owner.ok('POST', '/v1/tasks', { repoId: repo.id, instruction });
     const viewer = await openViewer(stack.url, task.id, owner.cookie);
@@ -108,5 +109,17 @@ describe('instruction → parallel runs → pushed branches, live', () => {
     expect(late.syncs).toEqual([seqs.length]);
     late.close();
     viewer.close();
+
+    // Keys stay at the edge: not in the runner's environment or output, the stored events, D1, or
+    // anything the API answered (the provider, behind the gateway, is the only one that saw them).
+    const places = {
+      'runner environment': await processEnvironment(runner),
+      'runner output': runner.output(),
+      'stored events': await storedEvents(stack, task.id, owner.cookie),
+      'D1': await d1Dump(stack),
+      'API responses': apiResponses(owner),
+    };
+    expect(places.D1).toContain('model_profiles: {');
+    expect(findSecrets([KEY_A, KEY_B], places)).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ export class Client {
   cookie = '';
   bearer = '';
   readonly base: string;
+  /** Every response body this client received, for tests that scan what the API ever said. */
+  readonly bodies: string[] = [];
 
   constructor(base: string) {
     this.base = base;
@@ -32,6 +34,7 @@ export class Client {
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0];
     const text = await res.text();
+    this.bodies.push(text);
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;
