@@ -1,7 +1,8 @@
 /**
- * `pretest`: the tests need two things npm cannot install — git (its `git http-backend` serves the
- * test repositories) and Debian's Chromium (the browser test). Installs them with apt-get when
- * running as root, otherwise says exactly what to run.
+ * `pretest`: the tests need what `npm ci` does not install — git (its `git http-backend` serves the
+ * test repositories), Debian's Chromium (the browser test), and the agent CLIs. Installs git and
+ * Chromium with apt-get when running as root (otherwise says exactly what to run), and the CLIs from
+ * npm into .dursor/clis (scripts/install-clis.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,3 +26,6 @@ if (missing.length > 0) {
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
 }
+
+// The agent CLIs (Claude Code, Codex, Gemini CLI) the runner drives in tests, into .dursor/clis.
+execFileSync(process.execPath, [`${import.meta.dirname}/install-clis.ts`], { stdio: 'inherit' });

@@ -8,6 +8,7 @@
  * `done` settles only after the result frame is acked (bounded), so the slot stays taken until then.
  */
 import type { AuthCallback } from 'isomorphic-git';
+import { join } from 'node:path';
 import { LIMITS, RunEvent, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
 import { RunConnection } from './connection/run-connection.ts';
 import { EventBatcher } from './event-batcher.ts';
@@ -49,6 +50,7 @@ export class Job {
   #cancelReason: string | null = null;
   #lostReason: string | null = null;
   #summary = '';
+  #agentSession: string | undefined;
 
   constructor(assignment: Assignment, deps: JobDeps) {
     this.assignment = assignment;
@@ -81,6 +83,10 @@ export class Job {
   }
 
   #emit(e: ExecutorEvent): void {
+    if (e.type === 'session') {
+      if (e.id.length <= 200) this.#agentSession = e.id;
+      return;
+    }
     const event = { ...e, runId: this.runId, ts: Date.now() };
     const ok = RunEvent.safeParse(event);
     if (!ok.success) return this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
@@ -124,7 +130,7 @@ export class Job {
     const known = e instanceof ExecutorError || e instanceof PolicyViolationError || e instanceof GitStepError || e instanceof PushError;
     const message = known ? (e as Error).message : `internal error: ${(e as Error)?.message ?? String(e)}`;
     if (!known && !this.#lostReason) this.#log.error('run failed unexpectedly', { error: (e as Error)?.stack ?? String(e) });
-    return { outcome: 'failed', error: cut(message, 4000), ...EMPTY };
+    return { outcome: 'failed', error: cut(message, 4000), ...EMPTY, ...(this.#agentSession ? { agentSession: this.#agentSession } : {}) };
   }
 
   async #run(keep: (ws: Workspace) => void): Promise<RunResult> {
@@ -170,6 +176,7 @@ export class Job {
       outcome: 'succeeded', branch: a.branch, baseCommit: ws.baseCommit, headCommit: head,
       patch: patch.patch, patchTruncated: patch.patchTruncated, files: patch.files, stats: patch.stats,
       ...(this.#summary.trim() ? { summary: cut(this.#summary.trim(), 16_000) } : {}),
+      ...(this.#agentSession ? { agentSession: this.#agentSession } : {}),
     };
   }
 
@@ -179,7 +186,8 @@ export class Job {
     const signal = this.#abort.signal;
     const iterator = executor.run({
       runId: a.runId, workspaceDir: dir, instruction: a.instruction, spec: a.executor, limits: a.limits,
-      gatewayBaseUrl: this.#deps.baseUrl, runToken: a.runToken,
+      gatewayBaseUrl: this.#deps.baseUrl, runToken: a.runToken, history: a.history,
+      stateDir: join(this.#deps.workDir, 'agents'),
     }, signal)[Symbol.asyncIterator]();
     const consume = (async () => {
       for (;;) {

@@ -5,11 +5,13 @@
  * a second signal cancels the active runs. A terminal refusal by the Worker exits 1.
  */
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, parseConfig, USAGE } from './config.ts';
 import { createLogger } from './log.ts';
 import { ensureRegistered, RegistrationError } from './registration.ts';
 import { Runner } from './runner.ts';
 import { defaultExecutors } from './executors/registry.ts';
+import { detectClis } from './capabilities.ts';
 
 async function main(): Promise<number> {
   let cfg;
@@ -47,6 +49,12 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
 
+  // Advertise only the agent CLIs that answer `--version` here, so the pool never assigns one we
+  // lack; probed while registering (Gemini CLI takes seconds to answer).
+  const detecting = detectClis({ cacheFile: join(cfg.workDir, 'agents', 'clis.json') }).catch((e) => {
+    log.warn('agent CLI detection failed; advertising patch-agent only', { error: (e as Error)?.message });
+    return [];
+  });
   let identity;
   try {
     await mkdir(cfg.workDir, { recursive: true });
@@ -61,9 +69,13 @@ async function main(): Promise<number> {
   }
   if (stop.signal.aborted) return 0;
 
+  const clis = await detecting;
+  log.info('agent CLIs detected', { clis: clis.map((c) => `${c.id} ${c.version} (${c.binPath})`) });
+  if (stop.signal.aborted) return 0;
+
   runner = new Runner({
     baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
-    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, executors: defaultExecutors(), log,
+    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, executors: defaultExecutors(clis), log,
     onTerminal: (reason) => {
       terminal = reason;
       log.error(`stopping: ${reason}`);

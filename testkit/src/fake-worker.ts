@@ -4,7 +4,8 @@
  *   POST /v1/runners/register            registration token → runner credential
  *   GET  /v1/runners/connect   (ws)      pool socket: hello → welcome, assign pushed by the test
  *   GET  /v1/runs/:id/stream   (ws)      run socket: see fake-run-room.ts
- *   *    /v1/llm/openai/*                forwarded to `upstream` with the run token swapped for a key
+ *   *    /v1/llm/{openai,anthropic,google}/*   forwarded to that provider's upstream with the run
+ *                                        token swapped for a key (fake-llm-proxy.ts)
  * Everything received is recorded for assertions; `waitFor` awaits a condition.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -17,14 +18,19 @@ import {
   type Assignment, type ExecutorSpec, type Hello, type RunnerToPool as PoolMsg,
 } from '../../protocol/src/index.ts';
 import { attachRunSocket, newFakeRun, sendAck, sendCancel, type AckMode, type FakeRun } from './fake-run-room.ts';
-import { forwardLlm } from './fake-llm-proxy.ts';
+import { forwardLlm, LLM_PROVIDERS, type LlmLogEntry, type LlmProvider } from './fake-llm-proxy.ts';
 import { Changes } from './wait.ts';
 
-export type { AckMode, FakeRun };
+export type { AckMode, FakeRun, LlmLogEntry, LlmProvider };
 export interface FakeWorkerOptions {
-  /** Upstream for /v1/llm/openai/* (e.g. the fake provider's url, http://127.0.0.1:PORT/v1). */
+  /** Upstream for /v1/llm/openai/* (e.g. the fake provider's url, http://127.0.0.1:PORT/v1); same as `upstreams.openai`. */
   upstream?: string;
-  /** Key sent upstream instead of the run token. */
+  /**
+   * Upstream per gateway route, each a fake provider's `url`: openai `http://127.0.0.1:P/v1`,
+   * anthropic and google `http://127.0.0.1:P` (the route's rest, e.g. `/v1/messages`, is appended).
+   */
+  upstreams?: Partial<Record<LlmProvider, string>>;
+  /** Key sent upstream instead of the run token (every provider). */
   upstreamKey?: string;
   registrationToken?: string;
   /** Runners with a lower hello.protocolVersion are closed with CLOSE_CODES.protocolTooOld. */
@@ -43,7 +49,14 @@ export interface AssignInput {
   baseRef?: string;
   branch?: string;
   model?: string;
-  executor?: ExecutorSpec;
+  /**
+   * Merged over the default `{ id: 'patch-agent', provider: 'openai-compatible', model, gatewayPath: '/v1/llm/openai' }`;
+   * the default provider follows the id (claude-code → anthropic, codex → openai, gemini-cli → google,
+   * cursor-agent → cursor) and the default gatewayPath follows the provider.
+   */
+  executor?: Partial<ExecutorSpec>;
+  /** Conversation before the instruction. */
+  history?: Assignment['history'];
   limits?: Partial<Assignment['limits']>;
   leaseMs?: number;
 }
@@ -58,7 +71,7 @@ export interface FakeWorker {
   poolMessages: PoolMsg[];
   poolConnections: number;
   runs: Map<string, FakeRun>;
-  llmRequests: Array<{ runId: string | null; path: string; status: number }>;
+  llmRequests: LlmLogEntry[];
   /** Builds an assignment, records the run and pushes `assign` on the live pool socket. */
   assign(input: AssignInput): Assignment;
   cancel(runId: string, reason?: string): void;
@@ -68,6 +81,8 @@ export interface FakeWorker {
   /** Makes the run's current assignment stale: bumps its number and closes its socket with 4409. */
   staleAssignment(runId: string): void;
   dropPoolSocket(code?: number, reason?: string): void;
+  /** Points a gateway route at another upstream from now on (undefined: none, the route answers 502). */
+  setUpstream(provider: LlmProvider, url: string | undefined): void;
   waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
@@ -77,12 +92,25 @@ const json = (res: ServerResponse, status: number, body: object) => {
   res.end(JSON.stringify(body));
 };
 const apiError = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+const DEFAULT_PROVIDER: Record<ExecutorSpec['id'], ExecutorSpec['provider']> = {
+  'patch-agent': 'openai-compatible', 'claude-code': 'anthropic', codex: 'openai', 'gemini-cli': 'google', 'cursor-agent': 'cursor',
+};
+const GATEWAY_PATH: Partial<Record<NonNullable<ExecutorSpec['provider']>, string>> = {
+  openai: '/v1/llm/openai', 'openai-compatible': '/v1/llm/openai', anthropic: '/v1/llm/anthropic', google: '/v1/llm/google',
+};
+function executorFor(input: AssignInput): ExecutorSpec {
+  const id = input.executor?.id ?? 'patch-agent';
+  const provider = input.executor?.provider ?? DEFAULT_PROVIDER[id];
+  const gatewayPath = provider ? GATEWAY_PATH[provider] : undefined;
+  return { id, provider, model: input.model ?? 'fake-model', ...(gatewayPath ? { gatewayPath } : {}), ...input.executor };
+}
 const bearer = (req: IncomingMessage) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
 
 export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<FakeWorker> {
   const changes = new Changes();
   const registrationToken = opts.registrationToken ?? `drr_fake_${randomBytes(8).toString('hex')}`;
   const runTokens = new Map<string, string>(); // token → runId
+  const upstreams: Partial<Record<LlmProvider, string>> = { openai: opts.upstream, ...opts.upstreams };
   let pool: WebSocket | undefined;
   let poolReady = false;
   let counter = 0;
@@ -102,8 +130,8 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         repo: { cloneUrl: input.cloneUrl, baseRef: input.baseRef ?? 'main' },
         branch: input.branch ?? `dursor/${taskId}/${runId}`,
         instruction: input.instruction,
-        history: [],
-        executor: input.executor ?? { id: 'patch-agent', provider: 'openai-compatible', model: input.model ?? 'fake-model', gatewayPath: '/v1/llm/openai' },
+        history: input.history ?? [],
+        executor: executorFor(input),
         runToken,
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes, ...input.limits },
         leaseMs: input.leaseMs ?? opts.leaseMs ?? LIMITS.defaultLeaseMs,
@@ -131,6 +159,9 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     dropPoolSocket(code, reason) {
       if (code === undefined) pool?.terminate();
       else pool?.close(code, reason);
+    },
+    setUpstream(provider, url) {
+      upstreams[provider] = url;
     },
     waitFor: (check, what, timeoutMs) => changes.waitFor(check, what, timeoutMs),
     async close() {
@@ -169,8 +200,11 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/v1/runners/register') return void register(req, res);
-    if (path.startsWith('/v1/llm/openai/')) {
-      return void forwardLlm(req, res, { path: path.slice('/v1/llm/openai'.length), runTokens, runs: fw.runs, upstream: opts.upstream, upstreamKey: opts.upstreamKey ?? 'sk-fake-upstream', log: fw.llmRequests });
+    const llm = /^\/v1\/llm\/([a-z]+)(\/.*)?$/.exec(path);
+    const provider = LLM_PROVIDERS.find((p) => p === llm?.[1]);
+    if (llm && provider) {
+      const rest = (req.url ?? '/').slice(`/v1/llm/${provider}`.length) || '/';
+      return void forwardLlm(req, res, { provider, path: rest, runTokens, runs: fw.runs, upstream: upstreams[provider], upstreamKey: opts.upstreamKey ?? 'sk-fake-upstream', log: fw.llmRequests });
     }
     apiError(res, 404, 'not_found', `no route for ${req.method} ${path}`);
   });

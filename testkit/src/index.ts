@@ -1,5 +1,12 @@
-/** dursor test kit: fake OpenAI provider, local smart-HTTP git server, fake Worker for runners. */
+/**
+ * dursor test kit: fake providers speaking the real wire protocols (OpenAI Chat + Responses,
+ * Anthropic Messages, Gemini), a local smart-HTTP git server, a fake Worker for runners.
+ */
+export * from './scenario.ts';
+export type { RecordedRequest } from './fake-http.ts';
 export * from './fake-openai.ts';
+export * from './fake-anthropic.ts';
+export * from './fake-gemini.ts';
 export * from './git-server.ts';
 export * from './fake-worker.ts';
 export { git, writeTree, GIT_ENV } from './git-cli.ts';

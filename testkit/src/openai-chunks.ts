@@ -3,39 +3,9 @@
  * `chat.completion.chunk` sequence (as api.openai.com sends it) and the non-streaming
  * `chat.completion` object. Pure functions; fake-openai.ts owns the HTTP side.
  */
-import { randomBytes } from 'node:crypto';
+import { fragments, newId, type ScriptedTurn, type TurnUsage } from './scenario.ts';
 
-export interface ScriptedToolCall { name: string; arguments: Record<string, unknown> }
-export interface ScriptedTurn {
-  text?: string;
-  toolCalls?: ScriptedToolCall[];
-  usage?: { prompt_tokens: number; completion_tokens: number };
-  chunkDelayMs?: number;
-  /** Stream the first chunk, then wait for this before the rest. */
-  hold?: Promise<void>;
-  /** The first time this turn is served, cut the connection after this many chunks (a network drop mid-stream). */
-  cutAfterChunks?: number;
-}
-
-export interface Usage { prompt_tokens: number; completion_tokens: number; total_tokens: number }
-
-const id = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
-
-/** Splits text into small pieces, like a model's token stream (keeps the whitespace). */
-export function fragments(text: string, size = 12): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
-}
-
-/** Rough usage when a turn does not script one: ~4 characters per token. */
-export function estimateUsage(requestBody: unknown, turn: ScriptedTurn): Usage {
-  const prompt = Math.max(1, Math.ceil(JSON.stringify(requestBody ?? '').length / 4));
-  const out = (turn.text ?? '') + JSON.stringify(turn.toolCalls ?? []);
-  const completion = Math.max(1, Math.ceil(out.length / 4));
-  const u = turn.usage ?? { prompt_tokens: prompt, completion_tokens: completion };
-  return { ...u, total_tokens: u.prompt_tokens + u.completion_tokens };
-}
+const id = newId;
 
 export interface TurnPayloads {
   /** Each element is one SSE `data:` JSON object (the `[DONE]` line is added by the server). */
@@ -43,7 +13,8 @@ export interface TurnPayloads {
   completion: object;
 }
 
-export function buildTurn(model: string, turn: ScriptedTurn, usage: Usage, includeUsage: boolean): TurnPayloads {
+export function buildTurn(model: string, turn: ScriptedTurn, u: TurnUsage, includeUsage: boolean): TurnPayloads {
+  const usage = { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output };
   const completionId = id('chatcmpl-');
   const created = Math.floor(Date.now() / 1000);
   const calls = (turn.toolCalls ?? []).map((c) => ({ id: id('call_'), name: c.name, args: JSON.stringify(c.arguments) }));

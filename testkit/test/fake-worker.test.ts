@@ -71,7 +71,7 @@ describe('fake worker', () => {
     const out = await client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] });
     expect(out.choices[0].message.content).toBe('hello back');
     expect(provider.requests.at(-1)?.headers.authorization).toBe('Bearer sk-upstream');
-    expect(worker.llmRequests.at(-1)).toEqual({ runId: a.runId, path: '/chat/completions', status: 200 });
+    expect(worker.llmRequests.at(-1)).toEqual({ runId: a.runId, provider: 'openai', path: '/chat/completions', status: 200 });
     const bad = new OpenAI({ baseURL: `${worker.url}/v1/llm/openai`, apiKey: 'drt_wrong', maxRetries: 0 });
     await expect(bad.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
 

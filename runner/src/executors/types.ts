@@ -8,7 +8,11 @@ import type { Assignment, ExecutorSpec, RunEvent } from '../../../protocol/src/i
 
 /** An event as an executor emits it; the job adds runId and ts. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type ExecutorEvent = DistributiveOmit<RunEvent, 'runId' | 'ts'>;
+/**
+ * `session` is not a RunEvent: it tells the job the agent's own session id (CLI executors), which
+ * the job puts into RunResult.agentSession so a follow-up can resume it.
+ */
+export type ExecutorEvent = DistributiveOmit<RunEvent, 'runId' | 'ts'> | { type: 'session'; id: string };
 
 export interface ExecutorRequest {
   runId: string;
@@ -21,6 +25,10 @@ export interface ExecutorRequest {
   gatewayBaseUrl: string;
   /** Per-run token used as the API key against the gateway. */
   runToken: string;
+  /** The conversation before `instruction`, for executors that start a fresh session with it. */
+  history?: Assignment['history'];
+  /** Runner-wide directory for executor state outside any workspace (CLI scratch HOMEs, stored sessions). */
+  stateDir?: string;
 }
 
 export interface Executor {

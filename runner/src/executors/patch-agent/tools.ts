@@ -31,18 +31,23 @@ const ARGS = {
 };
 export type ToolName = keyof typeof ARGS;
 
-const fn = (name: ToolName, description: string, properties: Record<string, object>, required: string[]) => ({
-  type: 'function' as const,
-  function: { name, description, parameters: { type: 'object', properties, required, additionalProperties: false } },
+/** A tool as every wire API describes it: name, description, JSON-schema parameters (adapters wrap it). */
+export interface ToolSpec {
+  name: ToolName;
+  description: string;
+  parameters: { type: 'object'; properties: Record<string, object>; required: string[]; additionalProperties: false };
+}
+const spec = (name: ToolName, description: string, properties: Record<string, object>, required: string[]): ToolSpec => ({
+  name, description, parameters: { type: 'object', properties, required, additionalProperties: false },
 });
 const str = (description: string) => ({ type: 'string', description });
 
-export const TOOL_DEFINITIONS = [
-  fn('list_files', 'List files under a directory of the repository (recursive, .git excluded).', { path: str('Directory relative to the repository root; default the root.') }, []),
-  fn('read_file', 'Read a text file of the repository.', { path: str('File path relative to the repository root.') }, ['path']),
-  fn('search', 'Search text files for a regular expression (or literal text); returns path:line: text.', { pattern: str('JavaScript regular expression or literal text.'), path: str('Directory or file to search; default the root.') }, ['pattern']),
-  fn('write_file', 'Create or overwrite a file with the given content (parent directories are created).', { path: str('File path relative to the repository root.'), content: str('The complete new file content.') }, ['path', 'content']),
-  fn('edit_file', 'Replace exactly one occurrence of old_string with new_string in a file.', { path: str('File path relative to the repository root.'), old_string: str('Text to find; must occur exactly once.'), new_string: str('Replacement text.') }, ['path', 'old_string', 'new_string']),
+export const TOOL_SPECS: ToolSpec[] = [
+  spec('list_files', 'List files under a directory of the repository (recursive, .git excluded).', { path: str('Directory relative to the repository root; default the root.') }, []),
+  spec('read_file', 'Read a text file of the repository.', { path: str('File path relative to the repository root.') }, ['path']),
+  spec('search', 'Search text files for a regular expression (or literal text); returns path:line: text.', { pattern: str('JavaScript regular expression or literal text.'), path: str('Directory or file to search; default the root.') }, ['pattern']),
+  spec('write_file', 'Create or overwrite a file with the given content (parent directories are created).', { path: str('File path relative to the repository root.'), content: str('The complete new file content.') }, ['path', 'content']),
+  spec('edit_file', 'Replace exactly one occurrence of old_string with new_string in a file.', { path: str('File path relative to the repository root.'), old_string: str('Text to find; must occur exactly once.'), new_string: str('Replacement text.') }, ['path', 'old_string', 'new_string']),
 ];
 
 const isBinary = (b: Buffer) => b.subarray(0, 8000).includes(0);
