@@ -2,9 +2,9 @@
  * First-run setup ("Create owner account", only while no user exists) and "Sign in". Which one
  * shows is decided by GET /v1/auth/state (see state/session.ts).
  */
-import { useRef, useState } from 'preact/hooks';
-import { errorMessage } from '../lib/api.ts';
+import { useState } from 'preact/hooks';
 import { api } from '../lib/endpoints.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 import { signedIn } from '../state/session.ts';
 import { ErrorText, Field } from '../components/ui.tsx';
 
@@ -12,25 +12,14 @@ export function AuthPage(props: { mode: 'setup' | 'signin'; notice?: string }) {
   const setup = props.mode === 'setup';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const busy = useRef(false);
+  const { pending, error, submit } = useSubmit();
 
-  const onSubmit = async (e: Event) => {
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    if (busy.current) return;
-    busy.current = true;
-    setPending(true);
-    setError(null);
-    try {
+    void submit(async () => {
       const { user } = setup ? await api.setup({ email, password }) : await api.login({ email, password });
       signedIn(user);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      busy.current = false;
-      setPending(false);
-    }
+    });
   };
 
   return (

@@ -2,11 +2,12 @@
  * Settings → Model profiles: add a profile (provider, model, display name, base URL, API key)
  * and list them. The API never returns a key; the list shows only its last characters.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { PROVIDERS } from '../../../../protocol/src/index.ts';
 import type { ModelProfile, Provider, WireApi } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { modelProfiles } from '../../state/lists.ts';
 import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
 
@@ -75,19 +76,11 @@ function AddProfileForm() {
   const [apiKey, setApiKey] = useState('');
   const [wireApi, setWireApi] = useState<WireApi>('chat');
   const speaksOpenAI = provider === 'openai' || provider === 'openai-compatible';
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const busy = useRef(false);
+  const { pending, error, done, submit } = useSubmit();
 
-  const onSubmit = async (e: Event) => {
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    if (busy.current) return;
-    busy.current = true;
-    setPending(true);
-    setError(null);
-    setDone('Adding the model profile…');
-    try {
+    void submit(async () => {
       const { modelProfile } = await api.createModelProfile({
         provider,
         model: model.trim(),
@@ -101,14 +94,8 @@ function AddProfileForm() {
       setDisplayName('');
       setBaseUrl('');
       setApiKey('');
-      setDone(`Added ${modelProfile.displayName}.`);
-    } catch (err) {
-      setError(errorMessage(err));
-      setDone(null);
-    } finally {
-      busy.current = false;
-      setPending(false);
-    }
+      return `Added ${modelProfile.displayName}.`;
+    }, 'Adding the model profile…');
   };
 
   return (

@@ -2,11 +2,12 @@
  * Settings → Prices: the per-model price table the LLM gateway costs each call with (US dollars
  * per million tokens). A model without a price costs $0, so the section says which profiles lack one.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { PROVIDERS } from '../../../../protocol/src/index.ts';
 import type { ModelPrice, Provider } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { modelProfiles, prices } from '../../state/lists.ts';
 import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
 
@@ -68,37 +69,24 @@ function PriceForm() {
   const [model, setModel] = useState('');
   const [input, setInput] = useState('');
   const [output, setOutput] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const busy = useRef(false);
+  const { pending, error, done, setError, submit } = useSubmit();
 
-  const onSubmit = async (e: Event) => {
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    if (busy.current) return;
     const inputUsdPerMTok = Number(input);
     const outputUsdPerMTok = Number(output);
     if (!model.trim()) return setError('Name the model.');
     if (!(inputUsdPerMTok >= 0) || !(outputUsdPerMTok >= 0) || input.trim() === '' || output.trim() === '') {
       return setError('Prices are amounts in US dollars per million tokens, like 3 or 0.15.');
     }
-    busy.current = true;
-    setPending(true);
-    setError(null);
-    try {
+    void submit(async () => {
       const { price } = await api.putPrice(provider, model.trim(), { inputUsdPerMTok, outputUsdPerMTok });
       prices.set([...(prices.data ?? []).filter((x) => key(x) !== key(price)), price]);
       setModel('');
       setInput('');
       setOutput('');
-      setDone(`Saved the price of ${price.model}.`);
-    } catch (err) {
-      setError(errorMessage(err));
-      setDone(null);
-    } finally {
-      busy.current = false;
-      setPending(false);
-    }
+      return `Saved the price of ${price.model}.`;
+    });
   };
 
   return (

@@ -1,8 +1,9 @@
 /** Settings → Repositories: register an https clone URL with its default branch, and list them. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Repo } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { repos } from '../../state/lists.ts';
 import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
 
@@ -57,31 +58,17 @@ function RepoRow(props: { repo: Repo }) {
 function AddRepoForm() {
   const [cloneUrl, setCloneUrl] = useState('');
   const [defaultBranch, setDefaultBranch] = useState('main');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const busy = useRef(false);
+  const { pending, error, done, submit } = useSubmit();
 
-  const onSubmit = async (e: Event) => {
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    if (busy.current) return;
-    busy.current = true;
-    setPending(true);
-    setError(null);
-    setDone('Adding the repository…');
-    try {
+    void submit(async () => {
       const { repo } = await api.createRepo({ cloneUrl: cloneUrl.trim(), defaultBranch: defaultBranch.trim() || 'main' });
       repos.set([...(repos.data ?? []).filter((r) => r.id !== repo.id), repo]);
       setCloneUrl('');
       setDefaultBranch('main');
-      setDone(`Added ${repo.displayName}.`);
-    } catch (err) {
-      setError(errorMessage(err));
-      setDone(null);
-    } finally {
-      busy.current = false;
-      setPending(false);
-    }
+      return `Added ${repo.displayName}.`;
+    }, 'Adding the repository…');
   };
 
   return (
