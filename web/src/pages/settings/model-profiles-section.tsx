@@ -9,7 +9,8 @@ import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { modelProfiles } from '../../state/lists.ts';
-import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+import { ResourceList } from '../../components/resource-list.tsx';
+import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
 
 const BASE_URL_HINT: Record<Provider, string> = {
   openai: 'Optional. Leave empty for https://api.openai.com/v1.',
@@ -23,19 +24,12 @@ export function ModelProfilesSection() {
   useEffect(() => {
     void modelProfiles.ensure();
   }, []);
-  const { status, data, error } = modelProfiles.state.value;
   return (
     <section class="card settings-section" data-testid="model-profiles">
       <h2>Model profiles</h2>
       <p class="hint">A model profile is a provider, a model and your API key. Each attempt of a task runs with one profile.</p>
-      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void modelProfiles.load()} />}
-      {data === null && status !== 'error' && <Loading what="Loading model profiles…" />}
-      {data !== null && data.length === 0 && <Empty testId="profiles-empty">No model profiles yet — add one below.</Empty>}
-      {data !== null && data.length > 0 && (
-        <ul class="item-list" data-testid="model-profile-list">
-          {data.map((p) => <ProfileRow key={p.id} profile={p} />)}
-        </ul>
-      )}
+      <ResourceList resource={modelProfiles} loading="Loading model profiles…" emptyTestId="profiles-empty" listTestId="model-profile-list"
+        empty="No model profiles yet — add one below." row={(p) => <ProfileRow key={p.id} profile={p} />} />
       <AddProfileForm />
     </section>
   );

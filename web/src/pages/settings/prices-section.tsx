@@ -9,7 +9,8 @@ import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { modelProfiles, prices } from '../../state/lists.ts';
-import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+import { ResourceList } from '../../components/resource-list.tsx';
+import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
 
 const key = (p: { provider: string; model: string }) => `${p.provider}/${p.model}`;
 
@@ -18,21 +19,14 @@ export function PricesSection() {
     void prices.ensure();
     void modelProfiles.ensure();
   }, []);
-  const { status, data, error } = prices.state.value;
-  const priced = new Set((data ?? []).map(key));
+  const priced = new Set((prices.state.value.data ?? []).map(key));
   const unpriced = (modelProfiles.state.value.data ?? []).filter((p) => p.provider !== 'cursor' && !priced.has(key(p)));
   return (
     <section class="card settings-section" data-testid="prices">
       <h2>Prices</h2>
       <p class="hint">US dollars per million tokens. The LLM gateway prices every call with this table; budgets are checked against it.</p>
-      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void prices.load()} />}
-      {data === null && status !== 'error' && <Loading what="Loading prices…" />}
-      {data !== null && data.length === 0 && <Empty testId="prices-empty">No prices yet — calls are counted but cost $0 until you add one below.</Empty>}
-      {data !== null && data.length > 0 && (
-        <ul class="item-list">
-          {data.map((p) => <PriceRow key={key(p)} price={p} />)}
-        </ul>
-      )}
+      <ResourceList resource={prices} loading="Loading prices…" emptyTestId="prices-empty"
+        empty="No prices yet — calls are counted but cost $0 until you add one below." row={(p) => <PriceRow key={key(p)} price={p} />} />
       {unpriced.length > 0 && (
         <p class="hint" data-testid="unpriced">Without a price: {unpriced.map((p) => `${p.provider}/${p.model}`).join(', ')}.</p>
       )}

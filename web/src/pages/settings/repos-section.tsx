@@ -5,25 +5,19 @@ import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { repos } from '../../state/lists.ts';
-import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+import { ResourceList } from '../../components/resource-list.tsx';
+import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
 
 export function ReposSection() {
   useEffect(() => {
     void repos.ensure();
   }, []);
-  const { status, data, error } = repos.state.value;
   return (
     <section class="card settings-section" data-testid="repositories">
       <h2>Repositories</h2>
       <p class="hint">Runners clone these over https and push one branch per attempt.</p>
-      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void repos.load()} />}
-      {data === null && status !== 'error' && <Loading what="Loading repositories…" />}
-      {data !== null && data.length === 0 && <Empty testId="repos-empty">No repositories yet — add one below.</Empty>}
-      {data !== null && data.length > 0 && (
-        <ul class="item-list" data-testid="repo-list">
-          {data.map((r) => <RepoRow key={r.id} repo={r} />)}
-        </ul>
-      )}
+      <ResourceList resource={repos} loading="Loading repositories…" emptyTestId="repos-empty" listTestId="repo-list"
+        empty="No repositories yet — add one below." row={(r) => <RepoRow key={r.id} repo={r} />} />
       <AddRepoForm />
     </section>
   );

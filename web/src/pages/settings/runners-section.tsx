@@ -9,7 +9,8 @@ import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { formatTime, runnerCommand } from '../../lib/format.ts';
 import { runners } from '../../state/lists.ts';
-import { Empty, ErrorText, LoadError, Loading, StatusText } from '../../components/ui.tsx';
+import { ResourceList } from '../../components/resource-list.tsx';
+import { ErrorText, StatusText } from '../../components/ui.tsx';
 
 const REFRESH_MS = 10_000;
 
@@ -21,21 +22,13 @@ export function RunnersSection() {
     }, REFRESH_MS);
     return () => clearInterval(t);
   }, []);
-  const { status, data, error } = runners.state.value;
   return (
     <section class="card settings-section" data-testid="runners">
       <h2>Runners</h2>
       <p class="hint">Runners are machines you run that execute attempts. They connect out to dursor, so they work behind NAT.</p>
-      {status === 'error' && <LoadError message={error ?? ''} onRetry={() => void runners.load()} />}
-      {data === null && status !== 'error' && <Loading what="Loading runners…" />}
-      {data !== null && data.length === 0 && (
-        <Empty testId="runners-empty">No runners yet — create a registration token below and start a runner with the command it shows.</Empty>
-      )}
-      {data !== null && data.length > 0 && (
-        <ul class="item-list" data-testid="runner-list">
-          {data.map((r) => <RunnerRow key={r.id} runner={r} />)}
-        </ul>
-      )}
+      <ResourceList resource={runners} loading="Loading runners…" emptyTestId="runners-empty" listTestId="runner-list"
+        empty="No runners yet — create a registration token below and start a runner with the command it shows."
+        row={(r) => <RunnerRow key={r.id} runner={r} />} />
       <RegistrationTokenPanel />
     </section>
   );
