@@ -1,7 +1,7 @@
 /**
  * The browser path in headless Chromium against the real stack: first-run setup, a model profile
  * and a repository added through Settings, a new task with 2 attempts, both streaming live and
- * ending with their diffs on the task page.
+ * ending with their diffs on the task page; then a page whose socket drops mid-run and resumes.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { ROOT, startStack, type Stack } from './harness/stack.ts';
+import { startTcpProxy } from './harness/tcp-proxy.ts';
 
 const BOOTSTRAP = 'drr_browser_bootstrap_token_0123456789';
 const shots = path.join(ROOT, 'e2e/artifacts');
@@ -83,4 +84,47 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   // Each card ends with the run's numbers: tokens from the gateway, wall time, time to first token.
   await expect.poll(async () => (await page.getByTestId('run-summary').allInnerTexts()).filter((t) => /in · .* out · wall .* · first token /.test(t)).length, { timeout: 10_000 }).toBe(2);
   await page.screenshot({ path: path.join(shots, 'task-done.png'), fullPage: true });
+});
+
+it('resumes the live stream after the page loses its socket, with no line lost or repeated', async () => {
+  // The page reaches the Worker through a proxy that the test cuts mid-stream (same host, so the
+  // session cookie of the first test applies).
+  const proxy = await startTcpProxy(Number(new URL(stack.url).port));
+  const instruction = 'Count slowly to forty.';
+  const lines = Array.from({ length: 40 }, (_, i) => `line ${String(i + 1).padStart(2, '0')}\n`).join('');
+  fake.addScenario({ match: instruction, turns: [{ text: lines, chunkDelayMs: 40 }] });
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const api = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(stack.url + p, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(res.status).toBeLessThan(300);
+    return res.json() as Promise<any>;
+  };
+  const { repos: [repo] } = await api('GET', '/v1/repos');
+  const { modelProfiles: [profile] } = await api('GET', '/v1/model-profiles');
+  const { task } = await api('POST', '/v1/tasks', { repoId: repo.id, instruction });
+  await api('POST', `/v1/tasks/${task.id}/runs`, { attempts: [{ executor: 'patch-agent', modelProfileId: profile.id, count: 1 }] });
+
+  const context = await browser.newContext();
+  await context.addCookies(await page.context().cookies());
+  const viewer = await context.newPage();
+  await viewer.goto(`${proxy.url}/tasks/${task.id}`);
+  const transcript = viewer.getByTestId('run-transcript');
+  await expect.poll(() => transcript.innerText(), { timeout: 30_000 }).toContain('line 08');
+  // Record every state the connection banner shows from here on (it may be up only briefly).
+  await viewer.evaluate(() => {
+    const seen: string[] = ((window as unknown as { bannerStates: string[] }).bannerStates = []);
+    new MutationObserver(() => {
+      const b = document.querySelector('[data-testid="connection-banner"]');
+      if (b) seen.push(`${b.getAttribute('data-state')}: ${b.textContent}`);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  expect(proxy.dropAll()).toBeGreaterThan(0);
+  await expect.poll(() => viewer.evaluate(() => (window as unknown as { bannerStates: string[] }).bannerStates.join('\n')), { timeout: 10_000 })
+    .toMatch(/^reconnecting: Reconnecting… resuming from event \d+/m);
+  await expect.poll(() => viewer.getByTestId('run-card').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+  await expect.poll(() => viewer.getByTestId('connection-banner').count(), { timeout: 10_000 }).toBe(0);
+  const text = await transcript.innerText();
+  for (let i = 1; i <= 40; i++) expect(text.split(`line ${String(i).padStart(2, '0')}`).length - 1).toBe(1);
+  await context.close();
+  await proxy.close();
 });
