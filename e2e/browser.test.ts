@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
+import { seriousViolations } from './harness/axe.ts';
 import { launchChromium } from './harness/browser.ts';
 import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
@@ -63,9 +64,11 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await page.getByRole('button', { name: 'Add repository' }).click();
   await expect.poll(() => page.getByText(cloneUrl).count()).toBeGreaterThan(0);
   await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
 
   await page.getByRole('link', { name: 'New task' }).click();
   await expect.poll(() => page.getByLabel('Repository').inputValue()).not.toBe('');
+  expect(await seriousViolations(page)).toEqual([]);
   await page.getByLabel('Instruction').fill(instruction);
   await page.getByLabel('Model', { exact: true }).selectOption({ label: 'Scripted model' });
   await page.getByLabel('Count').fill('2');
@@ -84,6 +87,7 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   // Each card ends with the run's numbers: tokens from the gateway, wall time, time to first token.
   await expect.poll(async () => (await page.getByTestId('run-summary').allInnerTexts()).filter((t) => /in · .* out · wall .* · first token /.test(t)).length, { timeout: 10_000 }).toBe(2);
   await page.screenshot({ path: path.join(shots, 'task-done.png'), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 it('resumes the live stream after the page loses its socket, with no line lost or repeated', async () => {
