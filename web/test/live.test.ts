@@ -93,6 +93,28 @@ describe('live socket', () => {
     expect(live?.lastSeq).toBe(6);
   });
 
+  it('hands a replay sent in several messages over as one batch at sync; a cut mid-replay keeps what came', async () => {
+    const { batches } = start();
+    const c1 = await nthConnection(1);
+    send(c1, { type: 'events', events: [text(1, 'a'), text(2, 'b')] });
+    send(c1, { type: 'events', events: [text(3, 'c')] });
+    send(c1, { type: 'sync', seq: 3 });
+    await until(() => live?.state === 'live');
+    expect(batches).toEqual([[text(1, 'a'), text(2, 'b'), text(3, 'c')]]);
+
+    send(c1, { type: 'events', events: [text(4, 'd')] });
+    await until(() => batches.length === 2);
+    c1.socket.terminate();
+    const c2 = await nthConnection(2);
+    send(c2, { type: 'events', events: [text(5, 'e')] });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(batches).toHaveLength(2);
+    c2.socket.terminate();
+    const c3 = await nthConnection(3);
+    expect(c3.url.searchParams.get('after')).toBe('5');
+    expect(batches.flat().map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('reconnects after a drop, resuming after the last seq, and drops the overlap', async () => {
     const { batches, states } = start();
     const c1 = await nthConnection(1);

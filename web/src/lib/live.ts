@@ -3,7 +3,7 @@
  * Every message is parsed with `RoomToViewer`; events with seq ≤ the last seen are dropped, so a
  * replay overlapping what we already hold is harmless. On a drop it reconnects with jittered
  * backoff, resuming after the last seq. It knows nothing about signals: the store receives each
- * `events` message through `onEvents` and applies it as one batch.
+ * `events` message (or, before `sync`, the whole replay) through `onEvents` as one batch.
  */
 import { RoomToViewer } from '../../../protocol/src/index.ts';
 import type { StoredEvent } from '../../../protocol/src/index.ts';
@@ -40,6 +40,11 @@ export class LiveConnection {
   private timer: Timer | null = null;
   private attempt = 0;
   private stopped = false;
+  /**
+   * Events replayed on the current socket before its `sync`: they reach onEvents as ONE batch at
+   * `sync`, so a task with 10,000 stored events renders once, not once per 500-event chunk.
+   */
+  private replay: StoredEvent[] | null = null;
   lastSeq: number;
   state: LiveState = 'connecting';
 
@@ -71,10 +76,13 @@ export class LiveConnection {
       return;
     }
     this.socket = ws;
+    this.replay = [];
     ws.onmessage = (m) => this.onMessage(ws, m.data);
     ws.onclose = (e) => {
       if (this.socket !== ws) return;
       this.socket = null;
+      // Whatever was replayed before the cut is kept: the next socket resumes after it.
+      this.flushReplay();
       this.scheduleReconnect(e.reason || undefined);
     };
     // onclose always follows onerror; reconnecting happens there.
@@ -97,6 +105,7 @@ export class LiveConnection {
     const msg = parsed.data;
     if (msg.type === 'sync') {
       this.attempt = 0;
+      this.flushReplay();
       this.setState('live');
       return;
     }
@@ -106,7 +115,15 @@ export class LiveConnection {
       fresh.push(e);
       this.lastSeq = e.seq;
     }
-    if (fresh.length > 0) this.opts.onEvents(fresh, this.lastSeq);
+    if (fresh.length === 0) return;
+    if (this.replay) this.replay.push(...fresh);
+    else this.opts.onEvents(fresh, this.lastSeq);
+  }
+
+  private flushReplay(): void {
+    const events = this.replay;
+    this.replay = null;
+    if (events && events.length > 0) this.opts.onEvents(events, this.lastSeq);
   }
 
   private scheduleReconnect(error?: string): void {
