@@ -37,6 +37,11 @@ export interface JobDeps {
 }
 
 const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
+/** How long a finished job waits for work it abandoned on cancel (a clone) to settle. */
+const LINGER_MS = 60_000;
+const settleWithin = (p: Promise<unknown>, ms: number): Promise<unknown> =>
+  Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export class Job {
@@ -51,6 +56,8 @@ export class Job {
   #lostReason: string | null = null;
   #summary = '';
   #agentSession: string | undefined;
+  /** A clone still running after a cancel answered; the job is only done once it settled. */
+  #lingering: Promise<unknown> = Promise.resolve();
 
   constructor(assignment: Assignment, deps: JobDeps) {
     this.assignment = assignment;
@@ -122,6 +129,7 @@ export class Job {
     } finally {
       await this.#conn.close();
       await workspace?.remove().catch(() => {});
+      await settleWithin(this.#lingering, LINGER_MS);
     }
   }
 
@@ -141,10 +149,9 @@ export class Job {
 
     this.#emit({ type: 'status', status: 'preparing' });
     const preparing = prepareWorkspace(this.#deps.repoCache, { workDir: this.#deps.workDir, runId: a.runId, assignment: a.assignment, cloneUrl: a.repo.cloneUrl, baseRef: a.repo.baseRef, branch: a.branch }, this.#progress);
-    // A cancel during a long clone answers at once; the clone's workspace is removed when it lands.
-    preparing.then((ws) => {
-      if (signal.aborted) void ws.remove();
-    }, () => {});
+    // A cancel during a long clone answers at once; the clone's workspace is removed when it lands,
+    // and the job (its slot) is held until then so nothing writes after the runner calls it done.
+    this.#lingering = preparing.then((ws) => (signal.aborted ? ws.remove() : undefined), () => {});
     const ws = await unlessAborted(preparing, signal);
     keep(ws);
     this.#progress(`workspace ready at ${ws.baseCommit.slice(0, 12)} (${ws.how})`);
