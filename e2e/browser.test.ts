@@ -84,6 +84,8 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await expect.poll(() => diffs.count(), { timeout: 20_000 }).toBe(2);
   for (const d of await diffs.all()) expect(await d.innerText()).toContain('+- Browser test entry');
   await expect.poll(() => page.getByTestId('task-status').getAttribute('data-status')).toBe('done');
+  // The sidebar follows the open task live, without waiting for its next list refresh.
+  await expect.poll(() => page.getByTestId('task-list-item').locator('[data-status]').getAttribute('data-status')).toBe('done');
   // Each card ends with the run's numbers: tokens from the gateway, wall time, time to first token.
   await expect.poll(async () => (await page.getByTestId('run-summary').allInnerTexts()).filter((t) => /in · .* out · wall .* · first token /.test(t)).length, { timeout: 10_000 }).toBe(2);
   await page.screenshot({ path: path.join(shots, 'task-done.png'), fullPage: true });

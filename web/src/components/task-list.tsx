@@ -1,7 +1,7 @@
 /** Sidebar list of tasks (GET /v1/tasks, newest first) with each task's status; the open one is marked. */
 import { useEffect } from 'preact/hooks';
 import { currentPath } from '../lib/router.ts';
-import { tasks } from '../state/lists.ts';
+import { openTaskStatus, tasks } from '../state/lists.ts';
 import { Link } from './link.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { Empty, LoadError, Loading } from './ui.tsx';
@@ -12,6 +12,7 @@ export function TaskList() {
   }, []);
   const { status, data, error } = tasks.state.value;
   const path = currentPath.value;
+  const open = openTaskStatus.value;
   return (
     <nav class="task-list" aria-labelledby="task-list-title" data-testid="task-list">
       <h2 id="task-list-title">Tasks</h2>
@@ -28,7 +29,7 @@ export function TaskList() {
               <li key={t.id} data-testid="task-list-item" data-task-id={t.id} class={path === href ? 'current' : ''}>
                 <Link href={href} navLink>
                   <span class="task-title">{t.title}</span>
-                  <StatusBadge status={t.status} />
+                  <StatusBadge status={open?.taskId === t.id ? open.status : t.status} />
                 </Link>
               </li>
             );

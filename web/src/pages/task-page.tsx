@@ -3,9 +3,9 @@
  * over the task's socket. The store (REST detail + live events) lives as long as the page.
  */
 import { useEffect, useMemo } from 'preact/hooks';
-import type { ModelProfile, Run } from '../../../protocol/src/index.ts';
+import type { ModelProfile, Run, Task } from '../../../protocol/src/index.ts';
 import { formatTime } from '../lib/format.ts';
-import { modelProfiles, repos } from '../state/lists.ts';
+import { modelProfiles, openTaskStatus, repos } from '../state/lists.ts';
 import { taskStatusOf } from '../state/task-model.ts';
 import { TaskStore } from '../state/task-store.ts';
 import { ConnectionBanner } from '../components/connection-banner.tsx';
@@ -19,7 +19,10 @@ export function TaskPage(props: { id: string }) {
     store.open();
     void modelProfiles.ensure();
     void repos.ensure();
-    return () => store.close();
+    return () => {
+      store.close();
+      openTaskStatus.value = null;
+    };
   }, [store]);
 
   const { status, data, error } = store.detail.state.value;
@@ -54,6 +57,7 @@ export function TaskPage(props: { id: string }) {
         <blockquote class="instruction" data-testid="task-instruction">{instruction}</blockquote>
         {followUps.map((m) => <blockquote key={m.id} class="instruction follow-up">{m.content}</blockquote>)}
       </header>
+      <PublishStatus taskId={task.id} status={liveStatus} />
       <ConnectionBanner live={store.live.value} />
       {status === 'error' && <p class="error-text" role="alert">Could not refresh the task: {error}</p>}
       {ordered.length === 0 ? (
@@ -65,6 +69,14 @@ export function TaskPage(props: { id: string }) {
       )}
     </div>
   );
+}
+
+/** Tells the sidebar the open task's live status. */
+function PublishStatus(props: { taskId: string; status: Task['status'] }) {
+  useEffect(() => {
+    openTaskStatus.value = { taskId: props.taskId, status: props.status };
+  }, [props.taskId, props.status]);
+  return null;
 }
 
 function modelName(run: Run, profiles: ModelProfile[]): string {

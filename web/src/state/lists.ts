@@ -2,6 +2,7 @@
  * The lists several pages share: model profiles (settings, new task, run card names), repos,
  * tasks (sidebar) and runners. One Resource each; pages call `ensure()` or `load()`.
  */
+import { signal } from '@preact/signals';
 import type { ModelPrice, ModelProfile, Repo, Runner, Task } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
 import { Resource } from './resource.ts';
@@ -11,6 +12,12 @@ export const repos = new Resource<Repo[]>(async () => (await api.listRepos()).re
 export const tasks = new Resource<Task[]>(async () => (await api.listTasks()).tasks);
 export const runners = new Resource<Runner[]>(async () => (await api.listRunners()).runners);
 export const prices = new Resource<ModelPrice[]>(async () => (await api.listPrices()).prices);
+
+/**
+ * The open task's status as its live events say (task page), so the sidebar does not wait for the
+ * next GET /v1/tasks, which reads D1 a moment behind the task's room.
+ */
+export const openTaskStatus = signal<{ taskId: string; status: Task['status'] } | null>(null);
 
 export function resetLists(): void {
   for (const r of [modelProfiles, repos, tasks, runners, prices] as Resource<unknown>[]) r.reset();
