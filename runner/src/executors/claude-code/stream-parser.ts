@@ -7,6 +7,7 @@
  */
 import type { ExecutorEvent } from '../types.ts';
 import type { ParsedLine, StreamParser } from '../cli/adapter.ts';
+import { parseJsonLine, sessionIdOf } from '../cli/json-line.ts';
 
 interface Block { type?: string; text?: string; id?: string; name?: string; input?: unknown; tool_use_id?: string; content?: unknown; is_error?: boolean }
 
@@ -18,21 +19,12 @@ function toolOutput(content: unknown): string {
   return content === undefined ? '' : JSON.stringify(content);
 }
 
-export function parseJsonLine(line: string): Record<string, unknown> | null {
-  try {
-    const v = JSON.parse(line);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 export class ClaudeStreamParser implements StreamParser {
   parse(line: string): ParsedLine {
     const msg = parseJsonLine(line);
     if (!msg) return { events: [] };
     const events: ExecutorEvent[] = [];
-    const sessionId = typeof msg.session_id === 'string' ? msg.session_id : undefined;
+    const sessionId = sessionIdOf(msg);
     switch (msg.type) {
       case 'system':
         return { events, ...(msg.subtype === 'init' && sessionId ? { sessionId } : {}) };

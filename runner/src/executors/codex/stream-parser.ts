@@ -6,7 +6,7 @@
  */
 import type { ExecutorEvent } from '../types.ts';
 import type { ParsedLine, StreamParser } from '../cli/adapter.ts';
-import { parseJsonLine } from '../claude-code/stream-parser.ts';
+import { parseJsonLine } from '../cli/json-line.ts';
 
 interface Item {
   id?: string; type?: string; text?: string; message?: string;

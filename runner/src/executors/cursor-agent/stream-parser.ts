@@ -7,7 +7,7 @@
  */
 import type { ExecutorEvent } from '../types.ts';
 import type { ParsedLine, StreamParser } from '../cli/adapter.ts';
-import { parseJsonLine } from '../claude-code/stream-parser.ts';
+import { parseJsonLine, sessionIdOf } from '../cli/json-line.ts';
 
 interface ToolBody { args?: unknown; result?: Record<string, unknown>; name?: string; arguments?: unknown }
 
@@ -35,7 +35,7 @@ export class CursorStreamParser implements StreamParser {
     const msg = parseJsonLine(line);
     if (!msg) return { events: [] };
     const events: ExecutorEvent[] = [];
-    const sessionId = typeof msg.session_id === 'string' ? msg.session_id : undefined;
+    const sessionId = sessionIdOf(msg);
     switch (msg.type) {
       case 'system':
         return { events, ...(msg.subtype === 'init' && sessionId ? { sessionId } : {}) };

@@ -6,7 +6,7 @@
  */
 import type { ExecutorEvent } from '../types.ts';
 import type { ParsedLine, StreamParser } from '../cli/adapter.ts';
-import { parseJsonLine } from '../claude-code/stream-parser.ts';
+import { parseJsonLine, sessionIdOf } from '../cli/json-line.ts';
 
 export class GeminiStreamParser implements StreamParser {
   parse(line: string): ParsedLine {
@@ -14,8 +14,10 @@ export class GeminiStreamParser implements StreamParser {
     if (!msg) return { events: [] };
     const events: ExecutorEvent[] = [];
     switch (msg.type) {
-      case 'init':
-        return typeof msg.session_id === 'string' ? { events, sessionId: msg.session_id } : { events };
+      case 'init': {
+        const sessionId = sessionIdOf(msg);
+        return sessionId ? { events, sessionId } : { events };
+      }
       case 'message':
         if (msg.role === 'assistant' && typeof msg.content === 'string' && msg.content) events.push({ type: 'text', text: msg.content });
         return { events };

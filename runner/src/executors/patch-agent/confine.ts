@@ -6,12 +6,11 @@
  */
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isInside as inside } from '../../policy.ts';
 
 export type Confined =
   | { ok: true; abs: string; rel: string }
   | { ok: false; violation: string };
-
-const inside = (root: string, p: string) => p === root || p.startsWith(root + sep);
 
 /** Real path of `p` if it exists, else of its nearest existing ancestor; follows dangling links lexically. */
 async function realOfNearest(p: string, depth = 0): Promise<string> {
