@@ -37,7 +37,10 @@ describe('runner: faults', () => {
   };
 
   it('frames lost in flight are resent after the socket drops: no gap, no duplicate', async () => {
-    const { a, run, release } = await heldRun('drop-lost', { text: 'second part, streamed in many small pieces', chunkDelayMs: 5 });
+    // ~7 pieces 50 ms apart span several 100 ms batching windows, so at least two text frames
+    // (and then the result's) are in flight however fast the commit and push are.
+    const second = 'second part, streamed in many small pieces across several batch windows';
+    const { a, run, release } = await heldRun('drop-lost', { text: second, chunkDelayMs: 50 });
     h.worker.setAckMode(a.runId, 'discard');
     release();
     await h.worker.waitFor(() => run.received.some((f) => f.events.some((e) => e.type === 'result')), 'result frame sent (and lost)');
@@ -52,7 +55,7 @@ describe('runner: faults', () => {
     expect(run.sockets).toBe(2);
     expectCleanLog(run);
     expect(run.stored.length).toBe(storedBefore + lost);
-    expect(texts(run.events)).toBe('first partsecond part, streamed in many small pieces');
+    expect(texts(run.events)).toBe(`first part${second}`);
     expect(await h.gitServer.readFile('drop-lost', a.branch, 'b.txt')).toBe('b\n');
   });
 
