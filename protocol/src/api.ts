@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ExecutorId, Provider, WireApi } from './executors.ts';
 import { DiffStats, FileChange } from './events.ts';
+import { GitHubRepoRef, RepoGitHub, TaskIssue } from './github.ts';
 import { RunStatus } from './run-status.ts';
 
 export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -33,18 +34,28 @@ export const CreateModelProfileRequest = z.object({
 export const UpdateModelProfileRequest = CreateModelProfileRequest.partial();
 
 export const CreateRepoRequest = z.object({
-  cloneUrl: z.string().trim().url().max(500),
-  defaultBranch: z.string().trim().min(1).max(255).default('main'),
+  /** A bare https clone URL; or `github` for a repository the GitHub connection can see. */
+  cloneUrl: z.string().trim().url().max(500).optional(),
+  github: GitHubRepoRef.optional(),
+  /** Defaults to the GitHub repository's default branch, else main. */
+  defaultBranch: z.string().trim().min(1).max(255).optional(),
   displayName: z.string().trim().min(1).max(100).optional(),
+}).refine((r) => (r.cloneUrl === undefined) !== (r.github === undefined), {
+  message: 'give either cloneUrl or github (owner/name), not both', path: ['cloneUrl'],
 });
 
 export const CreateTaskRequest = z.object({
   repoId: id,
   baseRef: z.string().trim().min(1).max(255).optional(),
-  instruction: z.string().trim().min(1).max(100_000),
+  /** Required unless the task starts from a GitHub issue (then the issue's title and body). */
+  instruction: z.string().trim().min(1).max(100_000).optional(),
+  /** Start from a GitHub issue of the repo: its URL or number. The PR will close it. */
+  issue: z.union([z.number().int().positive(), z.string().trim().url().max(500)]).optional(),
   title: z.string().trim().min(1).max(200).optional(),
   /** Spend cap for the whole task, in US dollars; the gateway refuses calls past it. */
   budgetUsd: z.number().positive().max(100_000).optional(),
+}).refine((t) => t.instruction !== undefined || t.issue !== undefined, {
+  message: 'instruction: required (or start from a GitHub issue)', path: ['instruction'],
 });
 
 export const PostMessageRequest = z.object({ content: z.string().trim().min(1).max(100_000) });
@@ -105,6 +116,7 @@ export const Repo = z.object({
   cloneUrl: z.string(),
   defaultBranch: z.string(),
   displayName: z.string(),
+  github: RepoGitHub.nullable(),
   createdAt: z.number(),
 });
 export type Repo = z.infer<typeof Repo>;
@@ -126,6 +138,9 @@ export const Task = z.object({
   status: TaskStatus,
   budgetUsd: z.number().nullable(),
   usage: Usage,
+  issue: TaskIssue.nullable(),
+  /** The attempt the user chose as the best one. */
+  winnerRunId: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

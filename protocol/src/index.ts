@@ -5,4 +5,5 @@ export * from './executors.ts';
 export * from './events.ts';
 export * from './runner-messages.ts';
 export * from './viewer-messages.ts';
+export * from './github.ts';
 export * from './api.ts';

@@ -50,6 +50,11 @@ export const Assignment = z.object({
     cloneUrl: z.string(),
     /** Branch or commit the workspace starts from. */
     baseRef: z.string(),
+    /**
+     * worker: the remote needs credentials; the runner's isomorphic-git `onAuth` fetches them
+     * from `GET /v1/git/credential` with the run token, each time it needs them (tokens expire).
+     */
+    credentials: z.enum(['none', 'worker']).default('none'),
   }),
   /** Branch the runner pushes to: `dursor/<task-id>/<run-id>`. */
   branch: z.string(),

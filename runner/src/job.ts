@@ -7,7 +7,6 @@
  * after a cancel. A stale assignment stops the run silently (it belongs to someone else now).
  * `done` settles only after the result frame is acked (bounded), so the slot stays taken until then.
  */
-import type { AuthCallback } from 'isomorphic-git';
 import { join } from 'node:path';
 import { LIMITS, RunEvent, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
 import { RunConnection } from './connection/run-connection.ts';
@@ -22,6 +21,7 @@ import { GitStepError } from './workspace/repo-cache.ts';
 import { prepareWorkspace, type Workspace } from './workspace/workspace.ts';
 import { commitChanges, pushBranch, PushError } from './git/commit-push.ts';
 import { buildPatch } from './git/patch.ts';
+import { workerGitAuth, type GitAuth } from './git/credentials.ts';
 
 export interface JobDeps {
   baseUrl: string;
@@ -31,7 +31,6 @@ export interface JobDeps {
   repoCache: RepoCache;
   executors: Map<ExecutorId, Executor>;
   log: Logger;
-  onAuth?: AuthCallback;
   cancelGraceMs?: number;
   ackTimeoutMs?: number;
 }
@@ -56,6 +55,8 @@ export class Job {
   #lostReason: string | null = null;
   #summary = '';
   #agentSession: string | undefined;
+  /** The run's git credentials (asked from the Worker per network call), when its repo needs them. */
+  #gitAuth: GitAuth | undefined;
   /** A clone still running after a cancel answered; the job is only done once it settled. */
   #lingering: Promise<unknown> = Promise.resolve();
 
@@ -64,6 +65,9 @@ export class Job {
     this.#deps = deps;
     this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment });
     this.#log.redactor.add(assignment.runToken);
+    if (assignment.repo.credentials === 'worker') {
+      this.#gitAuth = workerGitAuth({ baseUrl: deps.baseUrl, runToken: assignment.runToken, redactor: this.#log.redactor });
+    }
     this.#conn = new RunConnection({
       baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment,
       leaseMs: assignment.leaseMs, log: this.#log,
@@ -136,7 +140,8 @@ export class Job {
   #failure(e: unknown): RunResult {
     if (this.#cancelReason !== null) return { outcome: 'cancelled', error: cut(`cancelled: ${this.#cancelReason}`, 4000), ...EMPTY };
     const known = e instanceof ExecutorError || e instanceof PolicyViolationError || e instanceof GitStepError || e instanceof PushError;
-    const message = known ? (e as Error).message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    // Redacted like a log line: a failure reason must never carry a token or credential.
+    const message = this.#log.redactor.redact(known ? (e as Error).message : `internal error: ${(e as Error)?.message ?? String(e)}`);
     if (!known && !this.#lostReason) this.#log.error('run failed unexpectedly', { error: (e as Error)?.stack ?? String(e) });
     return { outcome: 'failed', error: cut(message, 4000), ...EMPTY, ...(this.#agentSession ? { agentSession: this.#agentSession } : {}) };
   }
@@ -148,7 +153,7 @@ export class Job {
     if (!executor) throw new ExecutorError(`executor ${a.executor.id} is not installed on this runner`);
 
     this.#emit({ type: 'status', status: 'preparing' });
-    const preparing = prepareWorkspace(this.#deps.repoCache, { workDir: this.#deps.workDir, runId: a.runId, assignment: a.assignment, cloneUrl: a.repo.cloneUrl, baseRef: a.repo.baseRef, branch: a.branch }, this.#progress);
+    const preparing = prepareWorkspace(this.#deps.repoCache, { workDir: this.#deps.workDir, runId: a.runId, assignment: a.assignment, cloneUrl: a.repo.cloneUrl, baseRef: a.repo.baseRef, branch: a.branch, auth: this.#gitAuth }, this.#progress);
     // A cancel during a long clone answers at once; the clone's workspace is removed when it lands,
     // and the job (its slot) is held until then so nothing writes after the runner calls it done.
     this.#lingering = preparing.then((ws) => (signal.aborted ? ws.remove() : undefined), () => {});
@@ -171,10 +176,10 @@ export class Job {
     this.#progress(changes.length ? `committed ${changes.length} file(s) as ${head.slice(0, 12)}` : 'no files changed');
     this.#checkpoint();
     this.#progress(`pushing ${a.branch}`);
-    await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, onAuth: this.#deps.onAuth });
+    await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, auth: this.#gitAuth });
     if (signal.aborted) {
       // The cancel raced the push: take the branch back so a cancelled run leaves nothing behind.
-      await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, onAuth: this.#deps.onAuth, delete: true }).catch(() => {});
+      await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, auth: this.#gitAuth, delete: true }).catch(() => {});
       throw new CancelledError('aborted');
     }
     this.#progress(`pushed ${a.branch}`);

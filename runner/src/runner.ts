@@ -4,7 +4,6 @@
  * of active runs changes, and frees a slot only when its job is done (result acked or given up).
  */
 import type { Assignment, ExecutorId } from '../../protocol/src/index.ts';
-import type { AuthCallback } from 'isomorphic-git';
 import { PoolConnection } from './connection/pool-connection.ts';
 import type { Executor } from './executors/types.ts';
 import { Job } from './job.ts';
@@ -21,7 +20,6 @@ export interface RunnerOptions {
   maxFileBytes: number;
   executors: Map<ExecutorId, Executor>;
   log: Logger;
-  onAuth?: AuthCallback;
   cancelGraceMs?: number;
   ackTimeoutMs?: number;
   /** Called once when the Worker refuses this runner for good (exit non-zero). */
@@ -37,7 +35,7 @@ export class Runner {
 
   constructor(o: RunnerOptions) {
     this.#o = o;
-    this.#cache = new RepoCache({ workDir: o.workDir, onAuth: o.onAuth });
+    this.#cache = new RepoCache({ workDir: o.workDir });
     o.log.redactor.add(o.credential);
     this.#pool = new PoolConnection({
       baseUrl: o.baseUrl, credential: o.credential, name: o.name, slots: o.slots, labels: o.labels,
@@ -87,7 +85,7 @@ export class Runner {
     log.info('accepted assignment', { assignment: a.assignment, executor: a.executor.id, model: a.executor.model });
     const job = new Job(a, {
       baseUrl: this.#o.baseUrl, credential: this.#o.credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
-      repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log, onAuth: this.#o.onAuth,
+      repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log,
       cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs,
     });
     this.jobs.set(a.runId, job);

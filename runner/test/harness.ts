@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { startFakeOpenAI, startFakeWorker, startGitServer, type FakeOpenAI, type FakeRun, type FakeWorker, type FakeWorkerOptions, type GitServer } from '../../testkit/src/index.ts';
+import { startFakeOpenAI, startFakeWorker, startGitServer, type FakeOpenAI, type FakeRun, type FakeWorker, type FakeWorkerOptions, type GitServer, type GitServerOptions } from '../../testkit/src/index.ts';
 import { createLogger } from '../src/log.ts';
 import { Runner } from '../src/runner.ts';
 import { defaultExecutors } from '../src/executors/registry.ts';
@@ -25,9 +25,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { slots?: number; maxFileBytes?: number; cancelGraceMs?: number; executors?: Map<ExecutorId, Executor>; workerOptions?: FakeWorkerOptions } = {}): Promise<Harness> {
+export async function startHarness(opts: { slots?: number; maxFileBytes?: number; cancelGraceMs?: number; executors?: Map<ExecutorId, Executor>; workerOptions?: FakeWorkerOptions; gitServerOptions?: GitServerOptions } = {}): Promise<Harness> {
   const provider = await startFakeOpenAI({ apiKey: 'sk-upstream' });
-  const gitServer = await startGitServer();
+  const gitServer = await startGitServer(opts.gitServerOptions);
   const worker = await startFakeWorker({ upstream: provider.url, upstreamKey: 'sk-upstream', leaseMs: 3_000, ...opts.workerOptions });
   const workDir = await mkdtemp(join(tmpdir(), 'runner-work-'));
   const credential = `drc_test_${Math.random().toString(36).slice(2)}`;

@@ -4,6 +4,7 @@
  *   POST /v1/runners/register            registration token → runner credential
  *   GET  /v1/runners/connect   (ws)      pool socket: hello → welcome, assign pushed by the test
  *   GET  /v1/runs/:id/stream   (ws)      run socket: see fake-run-room.ts
+ *   GET  /v1/git/credential               run token → the run's git credential, as the test set it
  *   *    /v1/llm/{openai,anthropic,google}/*   forwarded to that provider's upstream with the run
  *                                        token swapped for a key (fake-llm-proxy.ts)
  * Everything received is recorded for assertions; `waitFor` awaits a condition.
@@ -15,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RegisterRunnerRequest, RunnerToPool,
-  type Assignment, type ExecutorSpec, type Hello, type RunnerToPool as PoolMsg,
+  type Assignment, type ExecutorSpec, type GitCredential, type Hello, type RunnerToPool as PoolMsg,
 } from '../../protocol/src/index.ts';
 import { attachRunSocket, newFakeRun, sendAck, sendCancel, type AckMode, type FakeRun } from './fake-run-room.ts';
 import { forwardLlm, LLM_PROVIDERS, type LlmLogEntry, type LlmProvider } from './fake-llm-proxy.ts';
@@ -59,7 +60,12 @@ export interface AssignInput {
   history?: Assignment['history'];
   limits?: Partial<Assignment['limits']>;
   leaseMs?: number;
+  /** worker: the runner fetches git credentials from `GET /v1/git/credential` (default none). */
+  credentials?: Assignment['repo']['credentials'];
 }
+/** What `GET /v1/git/credential` answers: the credential, 404 (null), or an error status. */
+export type GitCredentialAnswer = GitCredential | null | { status: number };
+export interface GitCredentialRequest { runId: string | null; status: number }
 export interface FakeWorker {
   url: string;
   registrationToken: string;
@@ -72,6 +78,15 @@ export interface FakeWorker {
   poolConnections: number;
   runs: Map<string, FakeRun>;
   llmRequests: LlmLogEntry[];
+  /** Every `GET /v1/git/credential`, in order (runId null: unknown run token). */
+  gitCredentialRequests: GitCredentialRequest[];
+  /**
+   * Sets what `GET /v1/git/credential` answers for a run ('*': runs without their own);
+   * `call` counts that run's requests from 1. Runs with `credentials: 'none'` always get 404.
+   */
+  setGitCredential(runId: string, answer: (call: number) => GitCredentialAnswer): void;
+  /** How many times the run asked for its git credential. */
+  gitCredentialCalls(runId: string): number;
   /** Builds an assignment, records the run and pushes `assign` on the live pool socket. */
   assign(input: AssignInput): Assignment;
   cancel(runId: string, reason?: string): void;
@@ -111,13 +126,18 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
   const registrationToken = opts.registrationToken ?? `drr_fake_${randomBytes(8).toString('hex')}`;
   const runTokens = new Map<string, string>(); // token → runId
   const upstreams: Partial<Record<LlmProvider, string>> = { openai: opts.upstream, ...opts.upstreams };
+  const gitCredentials = new Map<string, (call: number) => GitCredentialAnswer>();
   let pool: WebSocket | undefined;
   let poolReady = false;
   let counter = 0;
 
   const fw: FakeWorker = {
     url: '', registrationToken, registrations: [], credentials: new Set(), hellos: [], poolMessages: [],
-    poolConnections: 0, runs: new Map(), llmRequests: [],
+    poolConnections: 0, runs: new Map(), llmRequests: [], gitCredentialRequests: [],
+    setGitCredential(runId, answer) {
+      gitCredentials.set(runId, answer);
+    },
+    gitCredentialCalls: (runId) => fw.gitCredentialRequests.filter((r) => r.runId === runId).length,
     assign(input) {
       if (!pool || !poolReady) throw new Error('fake-worker: no runner is connected (no hello yet)');
       const runId = input.runId ?? `run_${++counter}`;
@@ -127,7 +147,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
       runTokens.set(runToken, runId);
       const assignment: Assignment = {
         runId, taskId, assignment: (previous?.assignment.assignment ?? 0) + 1, attempt: 1,
-        repo: { cloneUrl: input.cloneUrl, baseRef: input.baseRef ?? 'main' },
+        repo: { cloneUrl: input.cloneUrl, baseRef: input.baseRef ?? 'main', credentials: input.credentials ?? 'none' },
         branch: input.branch ?? `dursor/${taskId}/${runId}`,
         instruction: input.instruction,
         history: input.history ?? [],
@@ -197,9 +217,28 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     json(res, 201, { runnerId, credential, pool: 'default' });
   }
 
+  /** The Worker's `GET /v1/git/credential`: the run token picks the run, the test's answer decides. */
+  function gitCredential(req: IncomingMessage, res: ServerResponse) {
+    const runId = runTokens.get(bearer(req)) ?? null;
+    const call = runId ? fw.gitCredentialCalls(runId) + 1 : 0;
+    const answer = (status: number, body: object) => {
+      fw.gitCredentialRequests.push({ runId, status });
+      changes.notify();
+      json(res, status, body);
+    };
+    if (!runId) return answer(401, { error: { code: 'unauthorized', message: 'a run token is required' } });
+    const run = fw.runs.get(runId);
+    const provider = gitCredentials.get(runId) ?? gitCredentials.get('*');
+    const a = run?.assignment.repo.credentials === 'worker' && provider ? provider(call) : null;
+    if (a === null) return answer(404, { error: { code: 'not_found', message: "this run's repo needs no credentials" } });
+    if ('status' in a) return answer(a.status, { error: { code: 'unavailable', message: `git credentials unavailable (fake ${a.status})` } });
+    answer(200, { username: a.username, password: a.password });
+  }
+
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/v1/runners/register') return void register(req, res);
+    if (req.method === 'GET' && path === '/v1/git/credential') return gitCredential(req, res);
     const llm = /^\/v1\/llm\/([a-z]+)(\/.*)?$/.exec(path);
     const provider = LLM_PROVIDERS.find((p) => p === llm?.[1]);
     if (llm && provider) {

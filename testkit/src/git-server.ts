@@ -13,7 +13,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, writeTree, GIT_ENV } from './git-cli.ts';
 
-export interface GitRequest { method: string; path: string; service: string | null }
+export interface GitRequest {
+  method: string; path: string; service: string | null;
+  /** Basic-auth user name sent, if any (the password is never recorded). */
+  username: string | null;
+  /** 401: credentials missing or refused by `auth`. */
+  status?: number;
+}
+export interface GitServerOptions {
+  /**
+   * When set, every request needs HTTP Basic credentials this accepts (like GitHub's
+   * `x-access-token:<token>`); others get 401 with `WWW-Authenticate`, which makes
+   * isomorphic-git call `onAuth` and native git ask its credential helper.
+   */
+  auth?: (username: string, password: string, repo: string) => boolean;
+}
 export interface CreateRepoOptions {
   branch?: string;
   /** Symlinks to put in the repo: path → target (stored as git symlinks). */
@@ -93,13 +107,32 @@ function serveCgi(root: string, req: IncomingMessage, res: ServerResponse): void
   res.on('close', () => child.kill());
 }
 
-export async function startGitServer(): Promise<GitServer> {
+function basicAuth(header: string | undefined): { username: string; password: string } | null {
+  const m = /^Basic\s+(.+)$/i.exec(header ?? '');
+  if (!m) return null;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const at = text.indexOf(':');
+  return at < 0 ? null : { username: text.slice(0, at), password: text.slice(at + 1) };
+}
+
+export async function startGitServer(opts: GitServerOptions = {}): Promise<GitServer> {
   const root = await mkdtemp(join(tmpdir(), 'dursor-git-'));
   const requests: GitRequest[] = [];
   const heads = new Map<string, string>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, service: url.searchParams.get('service') });
+    const cred = basicAuth(req.headers.authorization);
+    const record: GitRequest = { method: req.method ?? 'GET', path: url.pathname, service: url.searchParams.get('service'), username: cred?.username ?? null };
+    requests.push(record);
+    if (opts.auth) {
+      const repo = decodeURIComponent(url.pathname).split('/').filter(Boolean)[0] ?? '';
+      if (!cred || !opts.auth(cred.username, cred.password, repo.replace(/\.git$/, ''))) {
+        record.status = 401;
+        req.resume();
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="git"', 'content-type': 'text/plain' });
+        return void res.end(cred ? 'Invalid username or password.' : 'Authentication required.');
+      }
+    }
     serveCgi(root, req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -82,4 +82,35 @@ describe('fake worker', () => {
     expect(fr.violations).toEqual(['gap: got frame 4 after 2']);
     pool.ws.close();
   });
+
+  it('answers GET /v1/git/credential per run token as the test set it, and counts the calls', async () => {
+    const pool = await open(`${worker.url.replace('http', 'ws')}/v1/runners/connect`, credential);
+    pool.ws.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'r1', executors: ['patch-agent'], slots: 3 }));
+    await worker.waitFor(() => worker.hellos.length > 1 && pool.inbox.find((m) => m.type === 'welcome'), 'welcome');
+    const withCreds = worker.assign({ cloneUrl: 'http://127.0.0.1:1/x.git', instruction: 'x', runId: 'run_cred', credentials: 'worker' });
+    const other = worker.assign({ cloneUrl: 'http://127.0.0.1:1/x.git', instruction: 'x', runId: 'run_other', credentials: 'worker' });
+    const none = worker.assign({ cloneUrl: 'http://127.0.0.1:1/x.git', instruction: 'x', runId: 'run_none' });
+    expect(withCreds.repo.credentials).toBe('worker');
+    expect(none.repo.credentials).toBe('none');
+    const ask = async (token: string) => {
+      const res = await fetch(`${worker.url}/v1/git/credential`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+
+    // Nothing configured: 404 (no credentials); then per run, with '*' as the fallback.
+    expect((await ask(withCreds.runToken)).status).toBe(404);
+    worker.setGitCredential('run_cred', (call) => (call === 2 ? { status: 503 } : { username: 'x-access-token', password: `tok-${call}` }));
+    worker.setGitCredential('*', () => ({ username: 'u', password: 'shared' }));
+    expect(await ask(withCreds.runToken)).toEqual({ status: 503, body: { error: { code: 'unavailable', message: 'git credentials unavailable (fake 503)' } } });
+    expect(await ask(withCreds.runToken)).toEqual({ status: 200, body: { username: 'x-access-token', password: 'tok-3' } });
+    expect(await ask(other.runToken)).toEqual({ status: 200, body: { username: 'u', password: 'shared' } });
+    // A run whose repo needs none gets 404 whatever is set; an unknown token 401.
+    expect((await ask(none.runToken)).status).toBe(404);
+    expect((await ask('drt_unknown')).body.error.code).toBe('unauthorized');
+
+    expect(worker.gitCredentialCalls('run_cred')).toBe(3);
+    expect(worker.gitCredentialCalls('run_other')).toBe(1);
+    expect(worker.gitCredentialRequests.map((r) => r.status)).toEqual([404, 503, 200, 200, 404, 401]);
+    pool.ws.close();
+  });
 });

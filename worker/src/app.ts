@@ -14,8 +14,12 @@ import type { AppEnv } from './lib/app-env.ts';
 import { errorBody } from './lib/errors.ts';
 import { onError, onNotFound } from './lib/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
+import { gitCredentialRoutes } from './routes/git-credential.ts';
+import { githubWebhookRoutes } from './routes/github-webhook.ts';
+import { githubRoutes } from './routes/github.ts';
 import { modelProfileRoutes } from './routes/model-profiles.ts';
 import { priceRoutes } from './routes/prices.ts';
+import { pullRequestRoutes } from './routes/pull-requests.ts';
 import { repoRoutes } from './routes/repos.ts';
 import { runnerRoutes } from './routes/runners.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -42,9 +46,13 @@ export const app = new Hono<AppEnv>()
   .route('/tasks', taskRoutes)
   .route('/tasks', taskRunRoutes)
   .route('/tasks', taskLiveRoutes)
+  .route('/tasks', pullRequestRoutes)
   .route('/runs', runRoutes)
   .route('/runners', runnerRoutes)
   .route('/prices', priceRoutes)
+  .route('/github', githubWebhookRoutes)
+  .route('/github', githubRoutes)
+  .route('/git', gitCredentialRoutes)
   .route('/llm/openai', openaiGateway)
   .route('/llm/anthropic', anthropicGateway)
   .route('/llm/google', googleGateway);

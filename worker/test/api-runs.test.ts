@@ -57,7 +57,7 @@ describe('runs', () => {
     expect(handed.runs.map((r) => r.runId)).toEqual(body.runs.map((r) => r.id));
     expect(handed.runs[0]).toEqual({
       runId: body.runs[0].id, attempt: 1, branch: body.runs[0].branch, instruction: 'Add a README', history: [],
-      repo: { cloneUrl: repoUrl, baseRef: 'trunk' },
+      repo: { cloneUrl: repoUrl, baseRef: 'trunk', credentials: 'none' },
       executor: { id: 'patch-agent', provider: 'openai-compatible', model: 'model-a', gatewayPath: '/v1/llm/openai' },
       limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes },
     });

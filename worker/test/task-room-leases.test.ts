@@ -23,7 +23,7 @@ describe('claim', () => {
     const spec = task.runs[0];
     const a = await room.claim(spec.runId, 'runner-a');
     expect(Assignment.parse(a)).toEqual({
-      runId: spec.runId, taskId: task.taskId, assignment: 1, attempt: 1, repo: spec.repo, branch: spec.branch,
+      runId: spec.runId, taskId: task.taskId, assignment: 1, attempt: 1, repo: { ...spec.repo, credentials: 'none' }, branch: spec.branch,
       instruction: spec.instruction, history: [], executor: spec.executor, runToken: a!.runToken, limits: spec.limits, leaseMs: 2000,
     });
     const claims = await verifyRunToken(env.DURSOR_ENCRYPTION_KEY, a!.runToken);

@@ -5,10 +5,11 @@
  * the run, so a re-queued run may overwrite an earlier partial push of the same run.
  */
 import * as fs from 'node:fs';
-import git, { type AuthCallback } from 'isomorphic-git';
+import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import type { ChangedPath } from './changes.ts';
 import { describeGitError } from '../workspace/git-errors.ts';
+import type { GitAuth } from './credentials.ts';
 
 export const BOT = { name: 'dursor', email: 'bot@dursor.dev' };
 
@@ -45,7 +46,8 @@ export interface PushRequest {
   gitCache: object;
   url: string;
   branch: string;
-  onAuth?: AuthCallback;
+  /** The run's git credentials, when its repo needs them. */
+  auth?: GitAuth;
   /** Delete the remote branch instead (cleanup after a cancel that raced the push). */
   delete?: boolean;
 }
@@ -54,7 +56,7 @@ export async function pushBranch(req: PushRequest): Promise<void> {
   let res;
   try {
     res = await git.push({
-      fs, http, dir: req.dir, url: req.url, cache: req.gitCache, onAuth: req.onAuth,
+      fs, http, dir: req.dir, url: req.url, cache: req.gitCache, ...req.auth?.(),
       ref: req.branch, remoteRef: `refs/heads/${req.branch}`, force: true, delete: req.delete,
     });
   } catch (e) {

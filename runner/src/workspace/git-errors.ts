@@ -2,6 +2,15 @@
  * Turns isomorphic-git and network errors into one readable line for a run's failure reason
  * ("clone failed: repository not found at http://…"). URLs lose any user-info first.
  */
+
+/** Getting a run's git credentials from the Worker failed; the message is the reason, secret-free. */
+export class GitAuthError extends Error {}
+
+/** True when the URL carries user-info (credentials have no place in a clone URL). */
+export function hasUserInfo(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url.trim());
+}
+
 export function safeUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -21,8 +30,11 @@ interface GitError {
 }
 
 export function describeGitError(err: unknown, url: string, ref?: string): string {
+  if (err instanceof GitAuthError) return err.message;
   const e = (err ?? {}) as GitError;
   const where = safeUrl(url);
+  // Only our onAuthFailure cancels: the remote refused the credentials twice in a row.
+  if (e.code === 'UserCanceledError') return `the remote refused dursor's credentials for ${where}`;
   const status = e.data?.statusCode;
   if (e.code === 'HttpError' && status === 404) return `repository not found at ${where}`;
   if (e.code === 'HttpError' && (status === 401 || status === 403)) return `access denied to ${where} (HTTP ${status})`;
@@ -43,6 +55,7 @@ function networkCode(err: unknown): string | null {
 
 /** Errors caused by the remote or the network (as opposed to the local repository). */
 export function isRemoteError(err: unknown): boolean {
+  if (err instanceof GitAuthError) return true;
   const code = (err as GitError | null)?.code;
-  return code === 'HttpError' || code === 'NotFoundError' || code === 'SmartHttpError' || networkCode(err) !== null;
+  return code === 'HttpError' || code === 'NotFoundError' || code === 'SmartHttpError' || code === 'UserCanceledError' || networkCode(err) !== null;
 }

@@ -7,6 +7,7 @@ import { realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import type { RepoCache } from './repo-cache.ts';
+import type { GitAuth } from '../git/credentials.ts';
 
 export interface Workspace {
   /** Real path (symlinks resolved) of the working tree. */
@@ -25,6 +26,8 @@ export interface WorkspaceRequest {
   cloneUrl: string;
   baseRef: string;
   branch: string;
+  /** The run's git credentials, when its repo needs them. */
+  auth?: GitAuth;
 }
 
 export function workspaceDir(workDir: string, runId: string, assignment: number): string {
@@ -37,7 +40,7 @@ export async function prepareWorkspace(cache: RepoCache, req: WorkspaceRequest, 
   await rm(path, { recursive: true, force: true });
   const remove = () => rm(path, { recursive: true, force: true });
   try {
-    const { baseCommit, how } = await cache.prepare(req.cloneUrl, req.baseRef, path, progress);
+    const { baseCommit, how } = await cache.prepare(req.cloneUrl, req.baseRef, path, progress, req.auth);
     const gitCache = {};
     await git.branch({ fs, dir: path, ref: req.branch, object: baseCommit, force: true });
     await git.checkout({ fs, dir: path, ref: req.branch, force: true, cache: gitCache });

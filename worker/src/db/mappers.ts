@@ -32,12 +32,16 @@ const usage = (r: { inputTokens: number; outputTokens: number; costMicros: numbe
 });
 
 export const toRepo = (r: RepoRow): Repo => ({
-  id: r.id, cloneUrl: r.cloneUrl, defaultBranch: r.defaultBranch, displayName: r.displayName, createdAt: r.createdAt,
+  id: r.id, cloneUrl: r.cloneUrl, defaultBranch: r.defaultBranch, displayName: r.displayName,
+  github: r.githubFullName ? { fullName: r.githubFullName, htmlUrl: r.htmlUrl ?? '', installationId: r.githubInstallationId } : null,
+  createdAt: r.createdAt,
 });
 
 export const toTask = (r: TaskRow): Task => ({
   id: r.id, repoId: r.repoId, baseRef: r.baseRef, title: r.title, status: r.status,
   budgetUsd: usd(r.budgetMicros), usage: usage(r),
+  issue: r.issueNumber !== null ? { number: r.issueNumber, url: r.issueUrl ?? '', title: r.issueTitle ?? '' } : null,
+  winnerRunId: r.winnerRunId,
   createdAt: r.createdAt, updatedAt: r.updatedAt,
 });
 

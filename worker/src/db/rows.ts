@@ -1,6 +1,6 @@
 /** Row types of the D1 tables, as drizzle selects them. */
 import type {
-  apiTokens, messages, modelProfiles, registrationTokens, repos, runners, runs, tasks, users,
+  apiTokens, githubConnections, messages, modelProfiles, prChecks, pullRequests, registrationTokens, repos, runners, runs, tasks, users,
 } from './schema.ts';
 
 export type UserRow = typeof users.$inferSelect;
@@ -13,3 +13,6 @@ export type RunRow = typeof runs.$inferSelect;
 export type RunInsert = typeof runs.$inferInsert;
 export type RunnerRow = typeof runners.$inferSelect;
 export type RegistrationTokenRow = typeof registrationTokens.$inferSelect;
+export type GitHubConnectionRow = typeof githubConnections.$inferSelect;
+export type PullRequestRow = typeof pullRequests.$inferSelect;
+export type PrCheckRow = typeof prChecks.$inferSelect;

@@ -53,8 +53,12 @@ export const repos = sqliteTable('repos', {
   cloneUrl: text('clone_url').notNull(),
   defaultBranch: text('default_branch').notNull(),
   displayName: text('display_name').notNull(),
+  /** owner/name when the repo was registered through the GitHub connection (clone and push use it). */
+  githubFullName: text('github_full_name'),
+  githubInstallationId: integer('github_installation_id'),
+  htmlUrl: text('html_url'),
   createdAt: integer('created_at').notNull(),
-}, (t) => [index('repos_user').on(t.userId)]);
+}, (t) => [index('repos_user').on(t.userId), index('repos_github').on(t.githubFullName)]);
 
 export const tasks = sqliteTable('tasks', {
   id: text('id').primaryKey(),
@@ -68,6 +72,12 @@ export const tasks = sqliteTable('tasks', {
   inputTokens: integer('input_tokens').notNull().default(0),
   outputTokens: integer('output_tokens').notNull().default(0),
   costMicros: integer('cost_micros').notNull().default(0),
+  /** The GitHub issue the task started from (the PR closes it). */
+  issueNumber: integer('issue_number'),
+  issueUrl: text('issue_url'),
+  issueTitle: text('issue_title'),
+  /** The attempt the user chose as the best one. */
+  winnerRunId: text('winner_run_id'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [index('tasks_user_updated').on(t.userId, t.updatedAt)]);
@@ -177,3 +187,78 @@ export const llmCalls = sqliteTable('llm_calls', {
   durationMs: integer('duration_ms'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [index('llm_calls_run').on(t.runId), index('llm_calls_task').on(t.taskId)]);
+
+/**
+ * A user's GitHub connection: a GitHub App (app id, private key, webhook secret, from the
+ * manifest flow or typed in) or a personal access token. Every secret is AES-GCM ciphertext.
+ */
+export const githubConnections = sqliteTable('github_connections', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['app', 'token'] }).notNull(),
+  apiBaseUrl: text('api_base_url').notNull(),
+  webUrl: text('web_url').notNull(),
+  appId: integer('app_id'),
+  appSlug: text('app_slug'),
+  account: text('account'),
+  privateKeyEnc: text('private_key_enc'),
+  webhookSecretEnc: text('webhook_secret_enc'),
+  clientSecretEnc: text('client_secret_enc'),
+  tokenEnc: text('token_enc'),
+  tokenHint: text('token_hint'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [uniqueIndex('github_connections_user').on(t.userId)]);
+
+/** @octokit/auth-app's token cache, kept in D1: installation tokens (encrypted) until shortly before expiry. */
+export const githubTokenCache = sqliteTable('github_token_cache', {
+  key: text('key').primaryKey(),
+  valueEnc: text('value_enc').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** `state` of an app-manifest flow in progress: ties GitHub's redirect back to the user who started it. */
+export const githubManifestStates = sqliteTable('github_manifest_states', {
+  state: text('state').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  apiBaseUrl: text('api_base_url').notNull(),
+  webUrl: text('web_url').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Webhook deliveries already handled (X-GitHub-Delivery): a redelivery starts nothing twice. */
+export const githubDeliveries = sqliteTable('github_deliveries', {
+  id: text('id').primaryKey(),
+  event: text('event').notNull(),
+  receivedAt: integer('received_at').notNull(),
+});
+
+/** A task's pull request (one per task): its head branch is owned by dursor. */
+export const pullRequests = sqliteTable('pull_requests', {
+  id: text('id').primaryKey(),
+  taskId: text('task_id').notNull().references(() => tasks.id, { onDelete: 'cascade' }),
+  repoId: text('repo_id').notNull(),
+  /** The attempt whose commits the PR branch holds now. */
+  runId: text('run_id').notNull(),
+  number: integer('number').notNull(),
+  url: text('url').notNull(),
+  title: text('title').notNull(),
+  branch: text('branch').notNull(),
+  baseBranch: text('base_branch').notNull(),
+  headSha: text('head_sha').notNull(),
+  state: text('state', { enum: ['open', 'closed', 'merged'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [uniqueIndex('pull_requests_task').on(t.taskId), index('pull_requests_repo_number').on(t.repoId, t.number)]);
+
+/** Check runs and commit statuses GitHub reported for a PR's head. */
+export const prChecks = sqliteTable('pr_checks', {
+  prId: text('pr_id').notNull().references(() => pullRequests.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['check_run', 'status'] }).notNull(),
+  name: text('name').notNull(),
+  status: text('status').notNull(),
+  conclusion: text('conclusion'),
+  url: text('url'),
+  headSha: text('head_sha').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.prId, t.kind, t.name] })]);

@@ -40,7 +40,7 @@ export interface RoundInput {
   instruction: string;
   /** The conversation before `instruction`, oldest first. */
   history: Assignment['history'];
-  repo: { cloneUrl: string; baseRef: string };
+  repo: { cloneUrl: string; baseRef: string; credentials: 'none' | 'worker' };
   attempts: ResolvedAttempt[];
   budgetMicros: number | null;
   parent: ParentRun | null;
@@ -63,7 +63,7 @@ export function planRound(input: RoundInput): { rows: RunRow[]; newRuns: NewRun[
   const rows: RunRow[] = [];
   const newRuns: NewRun[] = [];
   const { parent } = input;
-  const repo = parent ? { cloneUrl: input.repo.cloneUrl, baseRef: parent.branch } : input.repo;
+  const repo = parent ? { ...input.repo, baseRef: parent.branch } : input.repo;
   let attempt = 0;
   for (const a of input.attempts) {
     const resume = parent && parent.executor === a.executor ? parent.agentSession : null;

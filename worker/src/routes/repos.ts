@@ -1,10 +1,15 @@
-/** /v1/repos: register (https clone URL under the outbound URL policy), list, delete. */
+/**
+ * /v1/repos: register (an https clone URL under the outbound URL policy, or a repository the
+ * GitHub connection can see), list, delete; a GitHub repo's branches and open issues (pickers).
+ */
 import { Hono } from 'hono';
 import { CreateRepoRequest } from '../../../protocol/src/index.ts';
 import { getDb } from '../db/client.ts';
 import { toRepo } from '../db/mappers.ts';
 import { deleteRepo, getRepo, insertRepo, listRepos, repoHasTasks } from '../db/queries/repos.ts';
 import type { RepoRow } from '../db/rows.ts';
+import { githubRepo } from '../github/repo-access.ts';
+import { listBranches, listIssues, resolveRepo, userGitHub } from '../github/repos.ts';
 import { requireUser } from '../middleware/auth.ts';
 import { idempotent } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../lib/app-env.ts';
@@ -26,18 +31,35 @@ export const repoRoutes = new Hono<AppEnv>()
   })
   .post('/', requireUser, jsonBody(CreateRepoRequest), idempotent(), async (c) => {
     const body = c.req.valid('json');
-    const check = checkOutboundUrl(body.cloneUrl, allowPrivateUrls(c.env));
-    if (!check.ok) throw badRequest(`cloneUrl: ${check.reason}`);
-    const row: RepoRow = {
-      id: newId(),
-      userId: c.get('user').id,
-      cloneUrl: check.url.href,
-      defaultBranch: body.defaultBranch,
-      displayName: body.displayName ?? defaultDisplayName(check.url),
-      createdAt: Date.now(),
+    const db = getDb(c.env.DB);
+    const user = c.get('user');
+    let row: RepoRow = {
+      id: newId(), userId: user.id, cloneUrl: '', defaultBranch: body.defaultBranch ?? 'main', displayName: '',
+      githubFullName: null, githubInstallationId: null, htmlUrl: null, createdAt: Date.now(),
     };
-    await insertRepo(getDb(c.env.DB), row);
+    let cloneUrl = body.cloneUrl ?? '';
+    if (body.github) {
+      const gh = await userGitHub(db, c.env.DURSOR_ENCRYPTION_KEY, user.id);
+      const found = await resolveRepo(gh, body.github.fullName, body.github.installationId);
+      cloneUrl = found.cloneUrl;
+      row = {
+        ...row, defaultBranch: body.defaultBranch ?? found.defaultBranch, displayName: found.fullName,
+        githubFullName: found.fullName, githubInstallationId: found.installationId, htmlUrl: found.htmlUrl,
+      };
+    }
+    const check = checkOutboundUrl(cloneUrl, allowPrivateUrls(c.env));
+    if (!check.ok) throw badRequest(`cloneUrl: ${check.reason}`);
+    row = { ...row, cloneUrl: check.url.href, displayName: body.displayName ?? (row.displayName || defaultDisplayName(check.url)) };
+    await insertRepo(db, row);
     return c.json({ repo: toRepo(row) }, 201);
+  })
+  .get('/:id/branches', requireUser, async (c) => {
+    const { repo, kit } = await githubRepo(getDb(c.env.DB), c.env.DURSOR_ENCRYPTION_KEY, c.get('user').id, c.req.param('id'));
+    return c.json({ branches: await listBranches(kit, repo.githubFullName) });
+  })
+  .get('/:id/issues', requireUser, async (c) => {
+    const { repo, kit } = await githubRepo(getDb(c.env.DB), c.env.DURSOR_ENCRYPTION_KEY, c.get('user').id, c.req.param('id'));
+    return c.json({ issues: await listIssues(kit, repo.githubFullName) });
   })
   .delete('/:id', requireUser, async (c) => {
     const db = getDb(c.env.DB);

@@ -1,4 +1,7 @@
-/** /v1/tasks: create (with its first user message), list, get, and the task's messages. */
+/**
+ * /v1/tasks: create (with its first user message — typed, or a GitHub issue's title and body),
+ * list, get, and the task's messages.
+ */
 import { Hono } from 'hono';
 import { CreateTaskRequest, PostMessageRequest } from '../../../protocol/src/index.ts';
 import { getDb } from '../db/client.ts';
@@ -6,7 +9,10 @@ import { toMessage, toRun, toTask } from '../db/mappers.ts';
 import { getRepo } from '../db/queries/repos.ts';
 import { listRuns } from '../db/queries/runs.ts';
 import { getTask, insertMessage, insertTaskWithMessage, listMessages, listTasks } from '../db/queries/tasks.ts';
-import type { MessageRow, TaskRow } from '../db/rows.ts';
+import type { Db } from '../db/client.ts';
+import type { MessageRow, RepoRow, TaskRow } from '../db/rows.ts';
+import { githubRepoOf } from '../github/repo-access.ts';
+import { getIssue, issueNumber } from '../github/repos.ts';
 import { requireUser } from '../middleware/auth.ts';
 import { idempotent } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../lib/app-env.ts';
@@ -15,6 +21,14 @@ import { newId } from '../lib/ids.ts';
 import { jsonBody } from '../lib/validate.ts';
 
 const TITLE_MAX = 80;
+
+/** A GitHub issue of the task's repo, as the task's instruction (title, blank line, body). */
+async function importIssue(db: Db, secret: string, repo: RepoRow, ref: number | string) {
+  const { kit } = await githubRepoOf(db, secret, repo);
+  const issue = await getIssue(kit, repo.githubFullName!, issueNumber(ref, repo.htmlUrl ?? ''));
+  const body = (issue.body ?? '').trim();
+  return { number: issue.number, url: issue.url, title: issue.title, instruction: body ? `${issue.title}\n\n${body}` : issue.title };
+}
 
 export function titleFrom(instruction: string): string {
   const firstLine = instruction.trim().split('\n', 1)[0].trim();
@@ -36,15 +50,19 @@ export const taskRoutes = new Hono<AppEnv>()
     const user = c.get('user');
     const repo = await getRepo(db, user.id, body.repoId);
     if (!repo) throw notFound('repo');
+    const issue = body.issue === undefined ? null : await importIssue(db, c.env.DURSOR_ENCRYPTION_KEY, repo, body.issue);
+    const instruction = body.instruction ?? issue!.instruction;
     const now = Date.now();
     const task: TaskRow = {
       id: newId(), userId: user.id, repoId: repo.id,
       baseRef: body.baseRef ?? repo.defaultBranch,
-      title: body.title ?? titleFrom(body.instruction),
+      title: body.title ?? issue?.title ?? titleFrom(instruction),
       status: 'idle', budgetMicros: body.budgetUsd === undefined ? null : Math.round(body.budgetUsd * 1e6),
-      inputTokens: 0, outputTokens: 0, costMicros: 0, createdAt: now, updatedAt: now,
+      inputTokens: 0, outputTokens: 0, costMicros: 0,
+      issueNumber: issue?.number ?? null, issueUrl: issue?.url ?? null, issueTitle: issue?.title ?? null, winnerRunId: null,
+      createdAt: now, updatedAt: now,
     };
-    const message = userMessage(task.id, body.instruction, now);
+    const message = userMessage(task.id, instruction, now);
     await insertTaskWithMessage(db, task, message);
     return c.json({ task: toTask(task), message: toMessage(message) }, 201);
   })

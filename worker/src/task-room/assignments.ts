@@ -86,7 +86,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     taskId,
     assignment: run.assignment,
     attempt: spec.attempt,
-    repo: spec.repo,
+    repo: { ...spec.repo, credentials: spec.repo.credentials ?? 'none' },
     branch: spec.branch,
     instruction: spec.instruction,
     history: spec.history ?? [],

@@ -9,7 +9,7 @@ export interface NewRun {
   instruction: string;
   /** Conversation before `instruction`, for executors that start fresh instead of resuming. */
   history: Assignment['history'];
-  repo: { cloneUrl: string; baseRef: string };
+  repo: { cloneUrl: string; baseRef: string; credentials?: 'none' | 'worker' };
   executor: ExecutorSpec;
   limits: Assignment['limits'];
 }

@@ -33,3 +33,7 @@ export async function latestUserMessage(db: Db, taskId: string): Promise<Message
   return db.select().from(messages).where(and(eq(messages.taskId, taskId), eq(messages.role, 'user')))
     .orderBy(desc(messages.createdAt), sql`rowid desc`).limit(1).get();
 }
+
+export async function setWinner(db: Db, taskId: string, runId: string): Promise<void> {
+  await db.update(tasks).set({ winnerRunId: runId, updatedAt: Date.now() }).where(eq(tasks.id, taskId));
+}

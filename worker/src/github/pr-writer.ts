@@ -1,0 +1,95 @@
+/**
+ * Title and body of a pull request, written by a model from the task's conversation, the chosen
+ * attempt's summary and diff, following the repository's PR template when it has one. The model
+ * is the attempt's own profile (any provider but Cursor), called once, without streaming, with
+ * the key that never leaves the Worker. Without a usable model — or when it fails — the draft is
+ * written from the task itself and says why; the user edits either before submitting.
+ */
+import type { PullRequestDraft } from '../../../protocol/src/index.ts';
+import type { ModelProfileRow, RunRow, TaskRow } from '../db/rows.ts';
+import { familyOf } from '../gateway/families.ts';
+import { resolveBaseUrl } from '../lib/provider-urls.ts';
+
+const PATCH_CHARS = 24_000;
+
+export interface DraftInput {
+  task: TaskRow;
+  run: RunRow;
+  conversation: Array<{ role: string; content: string }>;
+  template: string | null;
+}
+
+const SYSTEM = 'You write GitHub pull request titles and descriptions for changes made by a coding agent. '
+  + 'Answer with one JSON object {"title": string, "body": string} and nothing else. The title is imperative, under 72 characters. '
+  + 'The body is GitHub Markdown: what changed and why, then how it was verified if known. When a PR template is given, fill in its sections.';
+
+export function draftPrompt(d: DraftInput): string {
+  const files = (JSON.parse(d.run.files || '[]') as Array<{ path: string; additions?: number; deletions?: number }>)
+    .map((f) => `- ${f.path} (+${f.additions ?? 0} −${f.deletions ?? 0})`).join('\n');
+  return [
+    `Task: ${d.task.title}`,
+    'Conversation:', ...d.conversation.map((m) => `${m.role}: ${m.content}`),
+    d.run.summary ? `Agent's summary: ${d.run.summary}` : '',
+    `Files changed:\n${files || '(none listed)'}`,
+    `Diff (may be cut):\n${(d.run.patch ?? '').slice(0, PATCH_CHARS)}`,
+    d.template ? `PR template of the repository:\n${d.template}` : '',
+  ].filter(Boolean).join('\n\n');
+}
+
+/** The model's reply → title and body; a reply that is not the JSON asked for still gives both. */
+export function parseDraft(text: string): { title: string; body: string } | null {
+  const json = /\{[\s\S]*\}/.exec(text)?.[0];
+  if (json) {
+    try {
+      const v = JSON.parse(json) as { title?: unknown; body?: unknown };
+      if (typeof v.title === 'string' && v.title.trim()) return { title: v.title.trim().slice(0, 256), body: typeof v.body === 'string' ? v.body : '' };
+    } catch { /* fall through to plain text */ }
+  }
+  const [first, ...rest] = text.trim().split('\n');
+  return first?.trim() ? { title: first.replace(/^#+\s*/, '').trim().slice(0, 256), body: rest.join('\n').trim() } : null;
+}
+
+/** The draft written without a model: the task title, the agent's summary, the files. */
+export function fallbackDraft(d: DraftInput, note: string): PullRequestDraft {
+  const files = (JSON.parse(d.run.files || '[]') as Array<{ path: string }>).map((f) => `- \`${f.path}\``).join('\n');
+  const body = [d.run.summary ?? '', files ? `### Files\n${files}` : ''].filter(Boolean).join('\n\n');
+  return { title: d.task.title, body: d.template ? `${body}\n\n${d.template}`.trim() : body, writtenBy: null, note, template: d.template };
+}
+
+async function callModel(profile: ModelProfileRow, apiKey: string, prompt: string): Promise<string> {
+  const family = familyOf(profile.provider);
+  const base = resolveBaseUrl(profile.provider, profile.baseUrl, true);
+  if (!family || !base) throw new Error(`${profile.provider} profiles cannot be called from the Worker`);
+  const post = async (url: string, headers: Record<string, string>, body: object) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${profile.provider} answered ${res.status}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  if (family === 'openai') {
+    const r = await post(`${base}/chat/completions`, { authorization: `Bearer ${apiKey}` }, {
+      model: profile.model, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: prompt }],
+    }) as { choices?: Array<{ message?: { content?: string } }> };
+    return r.choices?.[0]?.message?.content ?? '';
+  }
+  if (family === 'anthropic') {
+    const r = await post(`${base}/v1/messages`, { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' }, {
+      model: profile.model, max_tokens: 2048, system: SYSTEM, messages: [{ role: 'user', content: prompt }],
+    }) as { content?: Array<{ type: string; text?: string }> };
+    return (r.content ?? []).filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
+  }
+  const r = await post(`${base}/v1beta/models/${encodeURIComponent(profile.model)}:generateContent`, { 'x-goog-api-key': apiKey }, {
+    systemInstruction: { parts: [{ text: SYSTEM }] }, contents: [{ role: 'user', parts: [{ text: prompt }] }],
+  }) as { candidates?: Array<{ content?: { parts?: Array<{ text?: string }> } }> };
+  return (r.candidates?.[0]?.content?.parts ?? []).map((p) => p.text ?? '').join('');
+}
+
+export async function writeDraft(d: DraftInput, model: { profile: ModelProfileRow; apiKey: string } | null): Promise<PullRequestDraft> {
+  if (!model) return fallbackDraft(d, 'no model profile that the Worker can call is attached to this attempt');
+  try {
+    const parsed = parseDraft(await callModel(model.profile, model.apiKey, draftPrompt(d)));
+    if (!parsed) return fallbackDraft(d, `${model.profile.displayName} returned nothing usable`);
+    return { ...parsed, writtenBy: model.profile.displayName, note: null, template: d.template };
+  } catch (err) {
+    return fallbackDraft(d, `${model.profile.displayName} could not write it: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
