@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CreateRunsRequest } from '../../protocol/src/index.ts';
-import { buildAttempts, nextSubmission, parseBudget } from '../src/lib/new-task.ts';
+import { CreateRunsRequest, CreateTaskRequest } from '../../protocol/src/index.ts';
+import { buildAttempts, nextSubmission, parseBudget, parseIssue } from '../src/lib/new-task.ts';
 
 const known = [{ id: 'p1', provider: 'openai' as const }, { id: 'p2', provider: 'anthropic' as const }];
 
@@ -62,5 +62,29 @@ describe('parseBudget', () => {
     expect(parseBudget('0')).toBe('invalid');
     expect(parseBudget('-1')).toBe('invalid');
     expect(parseBudget('ten')).toBe('invalid');
+  });
+});
+
+describe('parseIssue', () => {
+  it('takes a number or an issue URL, and nothing for empty', () => {
+    expect(parseIssue('')).toBeNull();
+    expect(parseIssue(' 12 ')).toBe(12);
+    expect(parseIssue('#7')).toBe(7);
+    expect(parseIssue('https://github.com/o/r/issues/12')).toBe('https://github.com/o/r/issues/12');
+    expect(parseIssue('https://github.com/o/r/issues/12/')).toBe('https://github.com/o/r/issues/12');
+    expect(parseIssue('https://github.com/o/r/issues/12#issuecomment-1')).toBe('https://github.com/o/r/issues/12');
+    expect(parseIssue('http://127.0.0.1:8080/o/r/issues/3?x=1')).toBe('http://127.0.0.1:8080/o/r/issues/3');
+  });
+
+  it('refuses the rest', () => {
+    for (const bad of ['0', '#', 'twelve', 'https://github.com/o/r/pull/12', 'github.com/o/r/issues/1', '1.5']) {
+      expect(parseIssue(bad), bad).toBe('invalid');
+    }
+  });
+
+  it('makes a task request that needs no instruction', () => {
+    for (const issue of [parseIssue('12'), parseIssue('https://github.com/o/r/issues/12')]) {
+      expect(CreateTaskRequest.safeParse({ repoId: 'r1', baseRef: 'main', issue }).success).toBe(true);
+    }
   });
 });

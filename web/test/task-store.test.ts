@@ -34,4 +34,36 @@ describe('TaskStore', () => {
     expect(renders).toBe(3);
     stop();
   });
+
+  it('chooses the winner and shows a follow-up round at once', async () => {
+    const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    const task = { id: 't1', repoId: 'r', baseRef: 'main', title: 'x', status: 'done', budgetUsd: null, usage, issue: null, winnerRunId: null, createdAt: 1, updatedAt: 1 };
+    const run = (id: string) => ({
+      id, taskId: 't1', messageId: 'm1', executor: 'patch-agent', modelProfileId: 'p1', attempt: 1, status: 'succeeded', branch: `dursor/t1/${id}`,
+      baseCommit: null, headCommit: null, stats: { files: 0, additions: 0, deletions: 0 }, files: [], summary: null, error: null, runnerId: null,
+      retries: 0, parentRunId: null, usage, budgetUsd: null, timings: { wallMs: null, ttftMs: null }, createdAt: 1, startedAt: null, finishedAt: null,
+    });
+    const message = (id: string) => ({ id, taskId: 't1', role: 'user', content: id, runId: null, createdAt: 1 });
+    const posted: string[] = [];
+    configureApi({
+      fetch: (async (url: string, init: RequestInit) => {
+        if (init.method === 'POST') {
+          posted.push(`${url} ${init.body as string}`);
+          return new Response(JSON.stringify({ task: { ...task, winnerRunId: 'r1' } }));
+        }
+        return new Response(JSON.stringify({ task, messages: [message('m1')], runs: [run('r1')] }));
+      }) as typeof fetch,
+    });
+    store = new TaskStore('t1');
+    await store.detail.load();
+    await store.chooseWinner('r1');
+    expect(posted).toEqual(['/v1/tasks/t1/winner {"runId":"r1"}']);
+    expect(store.detail.state.value.data?.task.winnerRunId).toBe('r1');
+
+    store.addRound(message('m2') as never, [run('r2'), run('r1')] as never);
+    store.addRound(message('m2') as never, [run('r2')] as never);
+    const d = store.detail.state.value.data!;
+    expect(d.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(d.runs.map((r) => r.id)).toEqual(['r1', 'r2']);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * One attempt of a task, updating live: header (attempt, model, status, elapsed, Cancel), the
+ * One attempt of a task, updating live: header (attempt, model, status, elapsed, Cancel, winner), the
  * transcript (streamed text with tool calls in between), log lines, and once the result is in,
  * the files changed, the coloured diff, or the reason it failed. Reads only its own run's
  * signal, so other attempts streaming do not re-render it.
@@ -17,8 +17,9 @@ import { RunSummary } from './run-summary.tsx';
 import { RunTranscript } from './run-transcript.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { ErrorText } from './ui.tsx';
+import { WinnerControl } from './winner-control.tsx';
 
-export function RunCard(props: { store: TaskStore; run: Run; modelName: string }) {
+export function RunCard(props: { store: TaskStore; run: Run; modelName: string; isWinner: boolean }) {
   const { store, run } = props;
   const view = store.view(run.id).value;
   const status = view.status ?? run.status;
@@ -39,13 +40,14 @@ export function RunCard(props: { store: TaskStore; run: Run; modelName: string }
   const finished = view.finishedAt ?? run.finishedAt;
 
   return (
-    <article class={`run-card status-${status}`} data-testid="run-card" data-run-id={run.id} data-status={status} aria-labelledby={`run-title-${run.id}`}>
+    <article class={`run-card status-${status}${props.isWinner ? ' winner' : ''}`} data-testid="run-card" data-run-id={run.id} data-status={status} aria-labelledby={`run-title-${run.id}`}>
       <header class="run-head">
         <h3 id={`run-title-${run.id}`} class="run-title">Attempt {run.attempt} · {props.modelName}</h3>
         <div class="run-meta">
           <StatusBadge status={status} testId="run-status" />
           <Elapsed start={view.startedAt ?? run.startedAt} end={active ? null : finished ?? view.startedAt ?? run.startedAt} />
           {active && <CancelButton store={store} runId={run.id} />}
+          <WinnerControl store={store} runId={run.id} isWinner={props.isWinner} eligible={status === 'succeeded'} />
         </div>
       </header>
 

@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 import {
-  AuthState, CreateModelProfileRequest, CreateRepoRequest, CreateTaskRequest, LoginRequest, Message,
-  ModelPrice, ModelProfile, PutModelPriceRequest, RegistrationToken, Repo, Run, Runner, SetupRequest, Task, User,
+  AuthState, ChooseWinnerRequest, CreateModelProfileRequest, CreatePullRequestRequest, CreatePullRequestResponse,
+  CreateRepoRequest, CreateTaskRequest, GitHubBranch, GitHubConnection, GitHubIssueChoice, GitHubManifestRequest,
+  GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ModelProfile, PullRequest,
+  PullRequestDraft, PullRequestDraftRequest, PutGitHubConnectionRequest, PutModelPriceRequest, RegistrationToken, Repo,
+  Run, Runner, SetupRequest, Task, UpdatePullRequestRequest, UpdatePullRequestResponse, User,
 } from '../../../protocol/src/index.ts';
 import type { CreateRunsRequest } from '../../../protocol/src/index.ts';
 import { request } from './api.ts';
@@ -53,6 +56,32 @@ export const api = {
 
   createRegistrationToken: () =>
     request('POST', '/v1/runners/registration-tokens', z.object({ registrationToken: RegistrationToken }), { body: {} }),
+
+  // GitHub: the connection (secrets go in, never come back), pickers, pull requests, the winner.
+  getGitHubConnection: () => request('GET', '/v1/github/connection', z.object({ connection: GitHubConnection.nullable() })),
+  putGitHubConnection: (body: In<typeof PutGitHubConnectionRequest>) =>
+    request('PUT', '/v1/github/connection', z.object({ connection: GitHubConnection }), { body }),
+  deleteGitHubConnection: () => request('DELETE', '/v1/github/connection', Ok),
+  startGitHubManifest: (body: In<typeof GitHubManifestRequest>) =>
+    request('POST', '/v1/github/manifest', GitHubManifestResponse, { body }),
+  listGitHubRepos: () => request('GET', '/v1/github/repos', z.object({ repos: z.array(GitHubRepoChoice) })),
+  listBranches: (repoId: string, signal?: AbortSignal) =>
+    request('GET', `/v1/repos/${enc(repoId)}/branches`, z.object({ branches: z.array(GitHubBranch) }), { signal }),
+  listIssues: (repoId: string, signal?: AbortSignal) =>
+    request('GET', `/v1/repos/${enc(repoId)}/issues`, z.object({ issues: z.array(GitHubIssueChoice) }), { signal }),
+
+  getPr: (taskId: string, signal?: AbortSignal) =>
+    request('GET', `/v1/tasks/${enc(taskId)}/pr`, z.object({ pr: PullRequest.nullable() }), { signal }),
+  draftPr: (taskId: string, body: In<typeof PullRequestDraftRequest>) =>
+    request('POST', `/v1/tasks/${enc(taskId)}/pr/draft`, z.object({ draft: PullRequestDraft }), { body }),
+  createPr: (taskId: string, body: In<typeof CreatePullRequestRequest>, idempotencyKey?: string) =>
+    request('POST', `/v1/tasks/${enc(taskId)}/pr`, CreatePullRequestResponse, { body, idempotencyKey }),
+  updatePr: (taskId: string, body: In<typeof UpdatePullRequestRequest>) =>
+    request('POST', `/v1/tasks/${enc(taskId)}/pr/update`, UpdatePullRequestResponse, { body }),
+  refreshPr: (taskId: string) =>
+    request('POST', `/v1/tasks/${enc(taskId)}/pr/refresh`, z.object({ pr: PullRequest.nullable() })),
+  chooseWinner: (taskId: string, body: In<typeof ChooseWinnerRequest>) =>
+    request('POST', `/v1/tasks/${enc(taskId)}/winner`, z.object({ task: Task }), { body }),
 };
 
 function enc(id: string): string {

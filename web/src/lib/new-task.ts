@@ -66,3 +66,16 @@ export function nextSubmission(prev: Submission | null, taskFields: string, runs
   if (prev.runsFields !== runsFields) return { ...prev, runsFields, runsKey: newIdempotencyKey() };
   return prev;
 }
+
+/**
+ * The "Issue" field: "" → none; "12" or "#12" → 12; an issue page URL without its #fragment or
+ * ?query (a pasted comment link still names the issue); anything else is invalid.
+ */
+export function parseIssue(text: string): number | string | null | 'invalid' {
+  const t = text.trim();
+  if (t === '') return null;
+  const n = /^#?(\d{1,9})$/.exec(t);
+  if (n) return Number(n[1]) > 0 ? Number(n[1]) : 'invalid';
+  const u = /^(https?:\/\/[^\s?#]+\/issues\/\d+)\/?(?:[?#]\S*)?$/.exec(t);
+  return u ? u[1] : 'invalid';
+}

@@ -1,18 +1,20 @@
 /**
- * New task: repository, base branch, instruction and the attempts (model × count). Submitting
- * creates the task, then its runs, each POST with an idempotency key that survives a retry, and
- * opens the task page.
+ * New task: repository, base branch (a picker for GitHub repos), an optional GitHub issue to
+ * start from, instruction and the attempts (model × count). Submitting creates the task, then its
+ * runs, each POST with an idempotency key that survives a retry, and opens the task page.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../lib/api.ts';
 import { api } from '../lib/endpoints.ts';
-import { buildAttempts, nextSubmission, parseBudget, profilesFor } from '../lib/new-task.ts';
+import { buildAttempts, nextSubmission, parseBudget, parseIssue, profilesFor } from '../lib/new-task.ts';
 import type { AttemptRow, Submission } from '../lib/new-task.ts';
 import { navigate } from '../lib/router.ts';
 import { modelProfiles, repos, tasks } from '../state/lists.ts';
 import { AttemptsEditor } from '../components/attempts-editor.tsx';
 import { Link } from '../components/link.tsx';
 import { Empty, ErrorText, Field, LoadError, Loading, StatusText } from '../components/ui.tsx';
+import { BranchField } from './new-task/branch-field.tsx';
+import { IssueField } from './new-task/issue-field.tsx';
 
 export function NewTaskPage() {
   useEffect(() => {
@@ -47,6 +49,8 @@ function NewTaskForm() {
   const repo = repoList.find((x) => x.id === repoId) ?? null;
   const [baseRef, setBaseRef] = useState(repo?.defaultBranch ?? 'main');
   const [instruction, setInstruction] = useState('');
+  const [issueText, setIssueText] = useState('');
+  const issue = repo?.github ? parseIssue(issueText) : null;
   const [rows, setRows] = useState<AttemptRow[]>(() => [{ key: ++rowKey, executor: 'patch-agent', modelProfileId: profilesFor('patch-agent', profiles)[0]?.id ?? '', count: 1 }]);
   const [budget, setBudget] = useState('');
   const [pending, setPending] = useState(false);
@@ -61,6 +65,7 @@ function NewTaskForm() {
     const next = repoList.find((x) => x.id === id);
     // Follow the repo's default branch unless the user typed another branch on purpose.
     if (next && (!baseRef.trim() || baseRef === prev?.defaultBranch)) setBaseRef(next.defaultBranch);
+    setIssueText(''); // issues belong to their repository
     setRepoId(id);
   };
 
@@ -70,10 +75,19 @@ function NewTaskForm() {
     const built = buildAttempts(rows, profiles);
     if (!built.ok) return setError(built.message);
     if (!repo) return setError('Choose a repository.');
-    if (!instruction.trim()) return setError('Write an instruction for the agents.');
+    if (issue === 'invalid') return setError('Issue: give an issue number (like 12) or the issue’s URL, or leave it empty.');
+    if (!instruction.trim() && issue === null) {
+      return setError(repo.github ? 'Write an instruction for the agents, or start from an issue.' : 'Write an instruction for the agents.');
+    }
     const budgetUsd = parseBudget(budget);
     if (budgetUsd === 'invalid') return setError('Budget must be an amount in US dollars, like 2.50, or empty for none.');
-    const taskBody = { repoId: repo.id, baseRef: baseRef.trim() || repo.defaultBranch, instruction: instruction.trim(), ...(budgetUsd === null ? {} : { budgetUsd }) };
+    const taskBody = {
+      repoId: repo.id,
+      baseRef: baseRef.trim() || repo.defaultBranch,
+      ...(instruction.trim() ? { instruction: instruction.trim() } : {}),
+      ...(issue === null ? {} : { issue }),
+      ...(budgetUsd === null ? {} : { budgetUsd }),
+    };
     const sub = nextSubmission(submission.current, JSON.stringify(taskBody), JSON.stringify(built.attempts));
     submission.current = sub;
     busy.current = true;
@@ -118,13 +132,14 @@ function NewTaskForm() {
             </select>
           )}
         </Field>
-        <Field label="Base branch" hint={repo ? `Default: ${repo.defaultBranch}` : undefined}>
-          {(id, hint) => <input id={id} required value={baseRef} aria-describedby={hint} onInput={(e) => setBaseRef(e.currentTarget.value)} />}
-        </Field>
+        <BranchField repo={repo} value={baseRef} onChange={setBaseRef} />
+        {repo?.github && <IssueField key={repo.id} repo={repo} value={issueText} onChange={setIssueText} />}
       </div>
-      <Field label="Instruction" class="wide" hint="What should the agents change? Ctrl+Enter (⌘+Enter on a Mac) starts the task.">
+      <Field label="Instruction" class="wide" hint={issue !== null && issue !== 'invalid'
+        ? 'Optional with an issue: leave it empty to use the issue’s title and body. Ctrl+Enter (⌘+Enter on a Mac) starts the task.'
+        : 'What should the agents change? Ctrl+Enter (⌘+Enter on a Mac) starts the task.'}>
         {(id, hint) => (
-          <textarea id={id} required rows={8} value={instruction} aria-describedby={hint}
+          <textarea id={id} required={issue === null || issue === 'invalid'} rows={8} value={instruction} aria-describedby={hint}
             onInput={(e) => setInstruction(e.currentTarget.value)} onKeyDown={onKeyDown} />
         )}
       </Field>

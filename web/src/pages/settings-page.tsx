@@ -1,8 +1,14 @@
-/** Settings: model profiles, prices, repositories, runners — everything a task needs before it can start. */
+/**
+ * Settings: model profiles, prices, the GitHub connection, repositories, runners — everything a
+ * task needs before it can start. The GitHub section is its own chunk (lazy).
+ */
+import { lazy } from '../components/lazy.tsx';
 import { ModelProfilesSection } from './settings/model-profiles-section.tsx';
 import { PricesSection } from './settings/prices-section.tsx';
 import { ReposSection } from './settings/repos-section.tsx';
 import { RunnersSection } from './settings/runners-section.tsx';
+
+const GitHubSection = lazy(async () => (await import('./settings/github-section.tsx')).GitHubSection, 'Loading GitHub settings…');
 
 export function SettingsPage() {
   return (
@@ -10,6 +16,7 @@ export function SettingsPage() {
       <h1>Settings</h1>
       <ModelProfilesSection />
       <PricesSection />
+      <GitHubSection />
       <ReposSection />
       <RunnersSection />
     </div>

@@ -1,7 +1,9 @@
 /**
- * /tasks/:id — the task's title and instruction, and every attempt side by side, updating live
- * over the task's socket. The store (REST detail + live events) lives as long as the page.
+ * /tasks/:id — the task's title, instruction and issue, every attempt side by side (updating live
+ * over the task's socket, with the winner marked), the follow-up box and the pull-request panel
+ * (a lazy chunk). The store (REST detail + live events) lives as long as the page.
  */
+import { useComputed } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { ModelProfile, Run, Task } from '../../../protocol/src/index.ts';
 import { formatTime } from '../lib/format.ts';
@@ -9,9 +11,14 @@ import { modelProfiles, openTaskStatus, repos } from '../state/lists.ts';
 import { taskStatusOf } from '../state/task-model.ts';
 import { TaskStore } from '../state/task-store.ts';
 import { ConnectionBanner } from '../components/connection-banner.tsx';
+import { FollowUpBox } from '../components/follow-up-box.tsx';
+import { lazy } from '../components/lazy.tsx';
 import { RunCard } from '../components/run-card.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { Empty, LoadError, Loading } from '../components/ui.tsx';
+
+const NO_PROFILES: ModelProfile[] = [];
+const PrPanel = lazy(async () => (await import('../components/pr/pr-panel.tsx')).PrPanel, 'Loading the pull request panel…');
 
 export function TaskPage(props: { id: string }) {
   const store = useMemo(() => new TaskStore(props.id), [props.id]);
@@ -24,6 +31,19 @@ export function TaskPage(props: { id: string }) {
       openTaskStatus.value = null;
     };
   }, [store]);
+  // Runs with their live status, as one value that changes only when a status does: the page
+  // (and the follow-up box and PR panel under it) re-render on status changes, not on every
+  // streamed line — each card follows its own run's stream.
+  const statusKey = useComputed(() => (store.detail.state.value.data?.runs ?? [])
+    .map((r) => `${r.id}=${store.view(r.id).value.status ?? r.status}`).join(' '));
+  const runs = store.detail.state.value.data?.runs;
+  const ordered = useMemo(() => [...(runs ?? [])].sort((a, b) => a.createdAt - b.createdAt || a.attempt - b.attempt), [runs]);
+  const current = useMemo(() => {
+    const live = new Map(statusKey.value.split(' ').map((kv) => kv.split('=') as [string, Run['status']]));
+    return ordered.map((r) => (live.get(r.id) ?? r.status) === r.status ? r : { ...r, status: live.get(r.id)! });
+  }, [ordered, statusKey.value]);
+  const profiles = modelProfiles.state.value.data ?? NO_PROFILES;
+  const runLabel = useMemo(() => (r: Run) => `Attempt ${r.attempt} · ${modelName(r, profiles)}`, [profiles]);
 
   const { status, data, error } = store.detail.state.value;
   if (data === null) {
@@ -38,13 +58,11 @@ export function TaskPage(props: { id: string }) {
     return <div class="page"><Loading what="Loading the task…" /></div>;
   }
 
-  const { task, messages, runs } = data;
+  const { task, messages } = data;
   const instruction = messages.find((m) => m.role === 'user')?.content ?? '';
   const followUps = messages.filter((m) => m.role === 'user').slice(1);
   const repo = repos.state.value.data?.find((r) => r.id === task.repoId);
-  const profiles = modelProfiles.state.value.data ?? [];
-  const ordered = [...runs].sort((a, b) => a.createdAt - b.createdAt || a.attempt - b.attempt);
-  const liveStatus = ordered.length ? taskStatusOf(ordered.map((r) => store.view(r.id).value.status ?? r.status)) : task.status;
+  const liveStatus = current.length ? taskStatusOf(current.map((r) => r.status)) : task.status;
 
   return (
     <div class="page task-page" data-testid="task-page" data-task-id={task.id}>
@@ -54,19 +72,26 @@ export function TaskPage(props: { id: string }) {
           <StatusBadge status={liveStatus} testId="task-status" />{' '}
           {repo ? repo.displayName : 'repository'} · base <code>{task.baseRef}</code> · created {formatTime(task.createdAt)}
         </p>
+        {task.issue && (
+          <p class="task-issue" data-testid="task-issue">
+            From issue <a href={task.issue.url} target="_blank" rel="noopener noreferrer">#{task.issue.number} {task.issue.title}</a>
+          </p>
+        )}
         <blockquote class="instruction" data-testid="task-instruction">{instruction}</blockquote>
         {followUps.map((m) => <blockquote key={m.id} class="instruction follow-up">{m.content}</blockquote>)}
       </header>
       <PublishStatus taskId={task.id} status={liveStatus} />
       <ConnectionBanner live={store.live.value} />
       {status === 'error' && <p class="error-text" role="alert">Could not refresh the task: {error}</p>}
-      {ordered.length === 0 ? (
+      {current.length === 0 ? (
         <Empty>This task has no attempts yet.</Empty>
       ) : (
         <div class="run-grid" data-testid="run-grid">
-          {ordered.map((run) => <RunCard key={run.id} store={store} run={run} modelName={modelName(run, profiles)} />)}
+          {ordered.map((run) => <RunCard key={run.id} store={store} run={run} modelName={modelName(run, profiles)} isWinner={run.id === task.winnerRunId} />)}
         </div>
       )}
+      {current.length > 0 && <FollowUpBox store={store} task={task} runs={current} profiles={profiles} runLabel={runLabel} />}
+      <PrPanel task={task} runs={current} repo={repo ?? null} runLabel={runLabel} />
     </div>
   );
 }

@@ -6,7 +6,7 @@
  */
 import { batch, signal } from '@preact/signals';
 import type { Signal } from '@preact/signals';
-import type { Run, StoredEvent } from '../../../protocol/src/index.ts';
+import type { Message, Run, StoredEvent, Task } from '../../../protocol/src/index.ts';
 import { isTerminal } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
 import type { TaskDetail } from '../lib/endpoints.ts';
@@ -83,6 +83,29 @@ export class TaskStore {
     // summary rows so titles, attempts and final stats match D1.
     if (unknownRun || finished) this.reloadDetailSoon();
     if (finished) refreshTasksSoon();
+  }
+
+  /** Marks the attempt the user chose as the best one; the task row comes back with it. */
+  async chooseWinner(runId: string): Promise<void> {
+    const { task } = await api.chooseWinner(this.taskId, { runId });
+    this.setTask(task);
+  }
+
+  /** A follow-up round just created: show its message and runs now, not after the next reload. */
+  addRound(message: Message, runs: Run[]): void {
+    const d = this.detail.state.peek().data;
+    if (!d) return;
+    const known = new Set(d.runs.map((r) => r.id));
+    this.detail.set({
+      ...d,
+      messages: d.messages.some((m) => m.id === message.id) ? d.messages : [...d.messages, message],
+      runs: [...d.runs, ...runs.filter((r) => !known.has(r.id))],
+    });
+  }
+
+  setTask(task: Task): void {
+    const d = this.detail.state.peek().data;
+    if (d) this.detail.set({ ...d, task });
   }
 
   async cancel(runId: string): Promise<void> {

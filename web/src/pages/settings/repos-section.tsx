@@ -1,23 +1,32 @@
-/** Settings → Repositories: register an https clone URL with its default branch, and list them. */
+/**
+ * Settings → Repositories: list them (GitHub ones with their owner/name and link), add one from
+ * GitHub when a connection exists (picker, loaded lazily), or register an https clone URL.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { Repo } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { repos } from '../../state/lists.ts';
+import { githubConnection, repos } from '../../state/lists.ts';
+import { lazy } from '../../components/lazy.tsx';
 import { ResourceList } from '../../components/resource-list.tsx';
 import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
+
+const GitHubRepoPicker = lazy(async () => (await import('./github-repo-picker.tsx')).GitHubRepoPicker, 'Loading the GitHub picker…');
 
 export function ReposSection() {
   useEffect(() => {
     void repos.ensure();
+    void githubConnection.ensure();
   }, []);
+  const connected = Boolean(githubConnection.state.value.data?.connection);
   return (
     <section class="card settings-section" data-testid="repositories">
       <h2>Repositories</h2>
       <p class="hint">Runners clone these over https and push one branch per attempt.</p>
       <ResourceList resource={repos} loading="Loading repositories…" emptyTestId="repos-empty" listTestId="repo-list"
         empty="No repositories yet — add one below." row={(r) => <RepoRow key={r.id} repo={r} />} />
+      {connected && <GitHubRepoPicker />}
       <AddRepoForm />
     </section>
   );
@@ -39,6 +48,11 @@ function RepoRow(props: { repo: Repo }) {
     <li data-testid="repo" data-repo-id={r.id}>
       <div class="item-main">
         <strong>{r.displayName}</strong>
+        {r.github && (
+          <span class="item-detail" data-testid="repo-github">
+            GitHub <a href={r.github.htmlUrl} target="_blank" rel="noopener noreferrer">{r.github.fullName}</a>
+          </span>
+        )}
         <span class="item-detail"><code>{r.cloneUrl}</code> · default branch <code>{r.defaultBranch}</code></span>
       </div>
       <button type="button" class="secondary small" onClick={onDelete}>
@@ -67,7 +81,7 @@ function AddRepoForm() {
 
   return (
     <form class="stack-form" onSubmit={onSubmit}>
-      <h3>Add a repository</h3>
+      <h3>Add a repository by clone URL</h3>
       <div class="form-grid">
         <Field label="Clone URL" hint="https only, e.g. https://github.com/you/project.git">
           {(id, hint) => (

@@ -1,0 +1,37 @@
+/**
+ * Code-split components without preact/compat: the module loads on first render (a Loading line
+ * meanwhile), and a failed chunk load (say, after a deploy) shows the error with a retry instead of
+ * a blank space. Keeps the GitHub and pull-request pieces out of the initial JS.
+ */
+import type { FunctionComponent } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage } from '../lib/api.ts';
+import { LoadError, Loading } from './ui.tsx';
+
+export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>, what: string): FunctionComponent<P> {
+  let loaded: FunctionComponent<P> | null = null;
+  let pending: Promise<FunctionComponent<P>> | null = null;
+  const get = () => (pending ??= load().then((c) => (loaded = c), (err: unknown) => {
+    pending = null;
+    throw err;
+  }));
+  return function Lazy(props: P) {
+    const [, setReady] = useState(0);
+    const [error, setError] = useState<string | null>(null);
+    const [attempt, setAttempt] = useState(0);
+    useEffect(() => {
+      if (loaded) return;
+      let live = true;
+      get().then(() => live && setReady((n) => n + 1), (err: unknown) => live && setError(`Could not load this part of the page: ${errorMessage(err)}`));
+      return () => {
+        live = false;
+      };
+    }, [attempt]);
+    if (loaded) {
+      const C = loaded;
+      return <C {...props} />;
+    }
+    if (error) return <LoadError message={error} onRetry={() => { setError(null); setAttempt((n) => n + 1); }} />;
+    return <Loading what={what} />;
+  };
+}
