@@ -25,6 +25,7 @@ export default defineConfig(async () => {
     test: {
       include: ['worker/test/**/*.test.ts'],
       setupFiles: ['worker/test/setup.ts'],
+      globalSetup: ['worker/test/global-setup.ts'],
       root,
     },
   };

@@ -1,0 +1,34 @@
+/**
+ * Starts the fake GitHub (a real HTTP server on 127.0.0.1, testkit) in Node for the Workers tests:
+ * the Worker under test reaches it over the network like it would api.github.com. Tests get its
+ * URL, the app's credentials, a personal access token and the repos made here through `inject`.
+ */
+import type { TestProject } from 'vitest/node';
+import { startFakeGitHub } from '../../testkit/src/index.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    github: {
+      url: string;
+      appId: number;
+      privateKeyPem: string;
+      webhookSecret: string;
+      installationId: number;
+      pat: string;
+      repo: string;
+      issue: number;
+    };
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const gh = await startFakeGitHub();
+  const repo = 'octo/tools';
+  await gh.createRepo(repo, { 'README.md': '# tools\n' });
+  const issue = gh.createIssue(repo, { title: 'Add a CLI', body: 'tools needs a `--help`.' });
+  project.provide('github', {
+    url: gh.url, appId: gh.app.id, privateKeyPem: gh.app.privateKeyPem, webhookSecret: gh.app.webhookSecret,
+    installationId: gh.installationId, pat: gh.addPat(), repo, issue,
+  });
+  return () => gh.close();
+}
