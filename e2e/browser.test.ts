@@ -59,6 +59,8 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await page.getByLabel('API key').fill('sk-browser-test-key-9876');
   await page.getByRole('button', { name: 'Add model profile' }).click();
   await expect.poll(() => page.getByText('Scripted model').count()).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Test connection Scripted model' }).click();
+  await expect.poll(() => page.getByTestId('profile-test').getAttribute('data-ok')).toBe('true');
   await page.getByLabel('Clone URL').fill(cloneUrl);
   await page.getByLabel('Default branch').fill('main');
   await page.getByRole('button', { name: 'Add repository' }).click();

@@ -242,7 +242,7 @@ describe('GitHub: connect, PR, follow-ups, webhooks', () => {
     expect(update.status).toBe(409);
   });
 
-  it('installation tokens that expire mid-run are renewed: the run still pushes', async () => {
+  it('installation tokens that expire mid-run are renewed: the run still pushes; a PR opened by hand from its branch is linked', async () => {
     const { task } = await owner.ok('POST', '/v1/tasks', { repoId: state.repoId, instruction: 'Slowly add a changelog' });
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -259,6 +259,17 @@ describe('GitHub: connect, PR, follow-ups, webhooks', () => {
     expectSucceeded([run]);
     expect(gh.issuedTokens.at(-1)!.token).not.toBe(cloneToken.token);
     expect(await gh.git.readFile('acme--app', run.branch, 'CHANGELOG.md')).toBe('# Changes\n');
+
+    // Link mode: the user opens the PR by hand from the attempt's branch; its webhook links it to the task.
+    const { compareUrl } = await owner.ok('POST', `/v1/tasks/${task.id}/pr`, { runId: run.id, mode: 'link' });
+    expect(compareUrl).toContain(encodeURIComponent(run.branch));
+    const opened = await fetch(`${gh.url}/repos/${REPO}/pulls`, {
+      method: 'POST', headers: { authorization: `token ${gh.addPat()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Add a changelog', head: run.branch, base: 'main' }),
+    });
+    const number = ((await opened.json()) as { number: number }).number;
+    expect((await postWebhook(gh.webhook.delivery('pull_request', gh.webhook.pullRequest(REPO, number, 'opened')))).status).toBe(202);
+    expect((await owner.ok('GET', `/v1/tasks/${task.id}/pr`)).pr).toMatchObject({ number, branch: run.branch, runId: run.id, state: 'open' });
   });
 
   it('no token, private key or webhook secret in any response, log line, stored event or D1 row', async () => {

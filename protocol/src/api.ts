@@ -111,6 +111,17 @@ export const ModelProfile = z.object({
 });
 export type ModelProfile = z.infer<typeof ModelProfile>;
 
+/** POST /v1/model-profiles/:id/test: the provider's answer to a cheap authenticated call. */
+export const ModelProfileTest = z.object({
+  ok: z.boolean(),
+  /** The provider's HTTP status; null when it could not be reached. */
+  status: z.number().int().nullable(),
+  latencyMs: z.number().nonnegative(),
+  /** What the user should know: "reached, key accepted", or why not. */
+  message: z.string(),
+});
+export type ModelProfileTest = z.infer<typeof ModelProfileTest>;
+
 export const Repo = z.object({
   id,
   cloneUrl: z.string(),

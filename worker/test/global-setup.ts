@@ -1,10 +1,10 @@
 /**
- * Starts the fake GitHub (a real HTTP server on 127.0.0.1, testkit) in Node for the Workers tests:
+ * Starts the fake GitHub and a fake OpenAI (real HTTP servers on 127.0.0.1, testkit) in Node for the Workers tests:
  * the Worker under test reaches it over the network like it would api.github.com. Tests get its
  * URL, the app's credentials, a personal access token and the repos made here through `inject`.
  */
 import type { TestProject } from 'vitest/node';
-import { startFakeGitHub } from '../../testkit/src/index.ts';
+import { startFakeGitHub, startFakeOpenAI } from '../../testkit/src/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +18,8 @@ declare module 'vitest' {
       repo: string;
       issue: number;
     };
+    /** A fake OpenAI that accepts only `key`. */
+    openai: { url: string; key: string };
   }
 }
 
@@ -30,5 +32,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     url: gh.url, appId: gh.app.id, privateKeyPem: gh.app.privateKeyPem, webhookSecret: gh.app.webhookSecret,
     installationId: gh.installationId, pat: gh.addPat(), repo, issue,
   });
-  return () => gh.close();
+  const key = 'sk-global-setup-right-key';
+  const openai = await startFakeOpenAI({ apiKey: key });
+  project.provide('openai', { url: openai.url, key });
+  return async () => {
+    await Promise.all([gh.close(), openai.close()]);
+  };
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   AuthState, ChooseWinnerRequest, CreateModelProfileRequest, CreatePullRequestRequest, CreatePullRequestResponse,
   CreateRepoRequest, CreateTaskRequest, GitHubBranch, GitHubConnection, GitHubIssueChoice, GitHubManifestRequest,
-  GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ModelProfile, PullRequest,
+  GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ModelProfile, ModelProfileTest, PullRequest,
   PullRequestDraft, PullRequestDraftRequest, PutGitHubConnectionRequest, PutModelPriceRequest, RegistrationToken, Repo,
   Run, Runner, SetupRequest, Task, UpdatePullRequestRequest, UpdatePullRequestResponse, User,
 } from '../../../protocol/src/index.ts';
@@ -32,6 +32,8 @@ export const api = {
   createModelProfile: (body: In<typeof CreateModelProfileRequest>) =>
     request('POST', '/v1/model-profiles', z.object({ modelProfile: ModelProfile }), { body }),
   deleteModelProfile: (id: string) => request('DELETE', `/v1/model-profiles/${enc(id)}`, Ok),
+  testModelProfile: (id: string) =>
+    request('POST', `/v1/model-profiles/${enc(id)}/test`, z.object({ test: ModelProfileTest }), { body: {} }),
 
   listRepos: () => request('GET', '/v1/repos', z.object({ repos: z.array(Repo) })),
   createRepo: (body: In<typeof CreateRepoRequest>) =>

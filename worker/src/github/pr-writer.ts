@@ -7,8 +7,7 @@
  */
 import type { PullRequestDraft } from '../../../protocol/src/index.ts';
 import type { ModelProfileRow, RunRow, TaskRow } from '../db/rows.ts';
-import { familyOf } from '../gateway/families.ts';
-import { resolveBaseUrl } from '../lib/provider-urls.ts';
+import { callProvider, providerTarget } from '../lib/provider-call.ts';
 
 const PATCH_CHARS = 24_000;
 
@@ -57,27 +56,26 @@ export function fallbackDraft(d: DraftInput, note: string): PullRequestDraft {
 }
 
 async function callModel(profile: ModelProfileRow, apiKey: string, prompt: string): Promise<string> {
-  const family = familyOf(profile.provider);
-  const base = resolveBaseUrl(profile.provider, profile.baseUrl, true);
-  if (!family || !base) throw new Error(`${profile.provider} profiles cannot be called from the Worker`);
-  const post = async (url: string, headers: Record<string, string>, body: object) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const target = providerTarget(profile);
+  if (!target) throw new Error(`${profile.provider} profiles cannot be called from the Worker`);
+  const post = async (path: string, body: object) => {
+    const res = await callProvider(target, apiKey, path, { body });
     if (!res.ok) throw new Error(`${profile.provider} answered ${res.status}`);
     return res.json() as Promise<Record<string, unknown>>;
   };
-  if (family === 'openai') {
-    const r = await post(`${base}/chat/completions`, { authorization: `Bearer ${apiKey}` }, {
+  if (target.family === 'openai') {
+    const r = await post('/chat/completions', {
       model: profile.model, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: prompt }],
     }) as { choices?: Array<{ message?: { content?: string } }> };
     return r.choices?.[0]?.message?.content ?? '';
   }
-  if (family === 'anthropic') {
-    const r = await post(`${base}/v1/messages`, { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' }, {
+  if (target.family === 'anthropic') {
+    const r = await post('/v1/messages', {
       model: profile.model, max_tokens: 2048, system: SYSTEM, messages: [{ role: 'user', content: prompt }],
     }) as { content?: Array<{ type: string; text?: string }> };
     return (r.content ?? []).filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
   }
-  const r = await post(`${base}/v1beta/models/${encodeURIComponent(profile.model)}:generateContent`, { 'x-goog-api-key': apiKey }, {
+  const r = await post(`/v1beta/models/${encodeURIComponent(profile.model)}:generateContent`, {
     systemInstruction: { parts: [{ text: SYSTEM }] }, contents: [{ role: 'user', parts: [{ text: prompt }] }],
   }) as { candidates?: Array<{ content?: { parts?: Array<{ text?: string }> } }> };
   return (r.candidates?.[0]?.content?.parts ?? []).map((p) => p.text ?? '').join('');

@@ -4,19 +4,21 @@
  *   round on the PR branch with the comment as the instruction — the same executors and models
  *   as the round that produced the PR's current attempt, resuming its session — and a reply on
  *   the PR linking to the task;
- * - `pull_request`: the PR's state, head and title;
+ * - `pull_request`: the PR's state, head and title; a PR opened by hand from an attempt's branch
+ *   (link mode) becomes its task's PR;
  * - `check_run`, `status`: the checks of the PR's head, shown on the task.
  * Bots' comments (dursor's own replies among them) never start anything.
  */
 import { z } from 'zod';
 import type { CreateRunsRequest, ExecutorId } from '../../../protocol/src/index.ts';
 import type { Db } from '../db/client.ts';
-import { clearChecks, findPrByGitHub, findPrsByHead, updatePr, upsertChecks } from '../db/queries/pull-requests.ts';
+import { clearChecks, findPrByGitHub, findPrsByHead, insertTaskPr, updatePr, upsertChecks } from '../db/queries/pull-requests.ts';
 import { getRepo } from '../db/queries/repos.ts';
 import { listRuns } from '../db/queries/runs.ts';
 import { getTask } from '../db/queries/tasks.ts';
 import type { GitHubConnectionRow, RunRow } from '../db/rows.ts';
 import type { Env } from '../env.ts';
+import { newId } from '../lib/ids.ts';
 import { startRound } from '../lib/rounds.ts';
 import { checkRunRow, statusRow } from './checks.ts';
 import { clientFor } from './client.ts';
@@ -39,7 +41,7 @@ const PullRequestEvent = z.object({
   action: z.string(), repository: Repository,
   pull_request: z.object({
     number: z.number(), state: z.enum(['open', 'closed']), merged: z.boolean().nullish(), merged_at: z.string().nullish(),
-    title: z.string(), head: z.object({ sha: z.string() }),
+    title: z.string(), html_url: z.string(), head: z.object({ sha: z.string(), ref: z.string() }), base: z.object({ ref: z.string() }),
   }),
 });
 const CheckRunEvent = z.object({
@@ -90,6 +92,24 @@ async function onMention(ctx: WebhookContext, fullName: string, number: number, 
   return { handled: 'follow-up started', runIds: rows.map((r) => r.id) };
 }
 
+/**
+ * A PR the user opened by hand from an attempt's branch (link mode, `dursor/<task>/<run>`)
+ * becomes the task's PR, unless the task has one already.
+ */
+async function adoptLinkedPr(ctx: WebhookContext, fullName: string, p: z.infer<typeof PullRequestEvent>['pull_request']): Promise<WebhookOutcome> {
+  const m = /^dursor\/([^/]+)\/([^/]+)$/.exec(p.head.ref);
+  const task = m && await getTask(ctx.db, ctx.conn.userId, m[1]);
+  const repo = task && await getRepo(ctx.db, task.userId, task.repoId);
+  const run = task && (await listRuns(ctx.db, task.id)).find((r) => r.id === m![2]);
+  if (!task || !run || repo?.githubFullName?.toLowerCase() !== fullName.toLowerCase()) return { handled: 'ignored: not a dursor pull request' };
+  const now = Date.now();
+  const pr = await insertTaskPr(ctx.db, {
+    id: newId(), taskId: task.id, repoId: task.repoId, runId: run.id, number: p.number, url: p.html_url, title: p.title,
+    branch: p.head.ref, baseBranch: p.base.ref, headSha: p.head.sha, state: pullState(p), createdAt: now, updatedAt: now,
+  });
+  return { handled: pr.number === p.number ? 'pull request linked to its task' : 'ignored: the task already has a pull request' };
+}
+
 export async function handleEvent(ctx: WebhookContext, event: string, payload: unknown): Promise<WebhookOutcome> {
   switch (event) {
     case 'ping':
@@ -109,6 +129,7 @@ export async function handleEvent(ctx: WebhookContext, event: string, payload: u
       if (!e.success) return { handled: 'ignored: unreadable pull_request event' };
       const p = e.data.pull_request;
       const found = await findPrByGitHub(ctx.db, e.data.repository.full_name, p.number);
+      if (!found && e.data.action === 'opened') return adoptLinkedPr(ctx, e.data.repository.full_name, p);
       if (!found || found.userId !== ctx.conn.userId) return { handled: 'ignored: not a dursor pull request' };
       if (p.head.sha !== found.pr.headSha) await clearChecks(ctx.db, found.pr.id);
       await updatePr(ctx.db, found.pr.id, { state: pullState(p), headSha: p.head.sha, title: p.title });

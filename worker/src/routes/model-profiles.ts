@@ -16,7 +16,8 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { notFound } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { keyHint, resolveBaseUrl } from '../lib/provider-urls.ts';
-import { encryptSecret } from '../lib/secret-box.ts';
+import { testProfile } from '../lib/profile-test.ts';
+import { decryptSecret, encryptSecret } from '../lib/secret-box.ts';
 import { allowPrivateUrls } from '../lib/url-policy.ts';
 import { jsonBody } from '../lib/validate.ts';
 
@@ -65,6 +66,11 @@ export const modelProfileRoutes = new Hono<AppEnv>()
     };
     await updateModelProfile(db, row);
     return c.json({ modelProfile: toModelProfile(row) });
+  })
+  .post('/:id/test', requireUser, async (c) => {
+    const profile = await getModelProfile(getDb(c.env.DB), c.get('user').id, c.req.param('id'));
+    if (!profile) throw notFound('model profile');
+    return c.json({ test: await testProfile(profile, await decryptSecret(c.env.DURSOR_ENCRYPTION_KEY, profile.apiKeyEnc)) });
   })
   .delete('/:id', requireUser, async (c) => {
     const deleted = await deleteModelProfile(getDb(c.env.DB), c.get('user').id, c.req.param('id'));

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { PROVIDERS } from '../../../../protocol/src/index.ts';
-import type { ModelProfile, Provider, WireApi } from '../../../../protocol/src/index.ts';
+import type { ModelProfile, ModelProfileTest, Provider, WireApi } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
@@ -38,6 +38,17 @@ export function ModelProfilesSection() {
 function ProfileRow(props: { profile: ModelProfile }) {
   const p = props.profile;
   const [error, setError] = useState<string | null>(null);
+  const [test, setTest] = useState<{ busy: boolean; result: ModelProfileTest | null }>({ busy: false, result: null });
+  const onTest = async () => {
+    setTest({ busy: true, result: null });
+    setError(null);
+    try {
+      setTest({ busy: false, result: (await api.testModelProfile(p.id)).test });
+    } catch (err) {
+      setTest({ busy: false, result: null });
+      setError(errorMessage(err));
+    }
+  };
   const onDelete = async () => {
     if (!confirm(`Delete the model profile “${p.displayName}”?`)) return;
     try {
@@ -54,9 +65,17 @@ function ProfileRow(props: { profile: ModelProfile }) {
         <span class="item-detail">{p.provider} · <code>{p.model}</code>{p.wireApi === 'responses' ? ' · Responses API' : null}{p.baseUrl ? <> · {p.baseUrl}</> : null}</span>
         <span class="item-detail">Key ending in <code>…{p.keyHint}</code></span>
       </div>
+      <button type="button" class="secondary small" onClick={onTest} disabled={test.busy}>
+        {test.busy ? 'Testing…' : 'Test connection'}<span class="visually-hidden"> {p.displayName}</span>
+      </button>
       <button type="button" class="secondary small" onClick={onDelete}>
         Delete<span class="visually-hidden"> {p.displayName}</span>
       </button>
+      {test.result ? (
+        <p class={test.result.ok ? 'hint' : 'error-text'} role="status" data-testid="profile-test" data-ok={String(test.result.ok)}>
+          {test.result.ok ? 'Connected' : 'Not working'}: {test.result.message}{test.result.status !== null ? ` (${test.result.latencyMs} ms)` : ''}
+        </p>
+      ) : null}
       <ErrorText message={error} />
     </li>
   );
