@@ -20,6 +20,11 @@ const password = z.string().min(8, 'password must be at least 8 characters').max
 export const SetupRequest = z.object({ email, password });
 export const LoginRequest = z.object({ email, password: z.string().min(1).max(256) });
 export const CreateApiTokenRequest = z.object({ name: z.string().trim().min(1).max(100) });
+export const ChangePasswordRequest = z.object({ currentPassword: z.string().min(1).max(256), newPassword: password });
+
+/** A bearer API token as listed (the token itself is shown only once, when created). */
+export const ApiToken = z.object({ id, name: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable() });
+export type ApiToken = z.infer<typeof ApiToken>;
 
 export const CreateModelProfileRequest = z.object({
   provider: Provider,

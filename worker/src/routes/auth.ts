@@ -1,14 +1,15 @@
 /**
  * /v1/auth: first-run owner setup (only while no user exists, so no file editing is needed),
- * login/logout with the session cookie, current user, and bearer API tokens for scripts.
+ * login/logout with the session cookie, current user, password change, and bearer API tokens
+ * for scripts (create, list, revoke).
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { CreateApiTokenRequest, LoginRequest, SetupRequest } from '../../../protocol/src/index.ts';
+import { ChangePasswordRequest, CreateApiTokenRequest, LoginRequest, SetupRequest } from '../../../protocol/src/index.ts';
 import { getDb } from '../db/client.ts';
-import { insertApiToken } from '../db/queries/api-tokens.ts';
-import { deleteSession, insertSession } from '../db/queries/sessions.ts';
-import { createOwnerIfNone, findUserByEmail, hasAnyUser } from '../db/queries/users.ts';
+import { deleteApiToken, insertApiToken, listApiTokens } from '../db/queries/api-tokens.ts';
+import { deleteSession, deleteUserSessions, insertSession } from '../db/queries/sessions.ts';
+import { createOwnerIfNone, findUserByEmail, hasAnyUser, setPassword } from '../db/queries/users.ts';
 import { toUser } from '../db/mappers.ts';
 import type { UserRow } from '../db/rows.ts';
 import { requireUser } from '../middleware/auth.ts';
@@ -66,4 +67,27 @@ export const authRoutes = new Hono<AppEnv>()
     const id = newId();
     await insertApiToken(getDb(c.env.DB), { id, userId: c.get('user').id, name, tokenHash: await sha256Hex(token), createdAt: Date.now() });
     return c.json({ id, name, token }, 201);
+  })
+  .get('/tokens', requireUser, async (c) => {
+    const rows = await listApiTokens(getDb(c.env.DB), c.get('user').id);
+    return c.json({ tokens: rows.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })) });
+  })
+  .delete('/tokens/:id', requireUser, async (c) => {
+    if (!(await deleteApiToken(getDb(c.env.DB), c.get('user').id, c.req.param('id')))) throw new HttpError(404, 'not_found', 'API token not found');
+    return c.json({ ok: true as const });
+  })
+  .post('/password', requireUser, jsonBody(ChangePasswordRequest), async (c) => {
+    if (c.get('authKind') !== 'session') throw new HttpError(403, 'forbidden', 'change the password from a signed-in browser session, not with an API token');
+    const { currentPassword, newPassword } = c.req.valid('json');
+    const user = c.get('user');
+    if (!(await verifyPassword(currentPassword, user.passwordHash, user.passwordSalt))) {
+      throw new HttpError(400, 'invalid_credentials', 'currentPassword: that is not your current password');
+    }
+    const db = getDb(c.env.DB);
+    const { hash, salt } = await hashPassword(newPassword);
+    await setPassword(db, user.id, hash, salt);
+    // Anyone else signed in with the old password is signed out; this browser gets a fresh session.
+    await deleteUserSessions(db, user.id);
+    await startSession(c, user);
+    return c.json({ ok: true as const });
   });

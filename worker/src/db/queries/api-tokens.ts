@@ -1,5 +1,5 @@
 /** Bearer API tokens for scripts; stored as SHA-256, shown once at creation. */
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import type { ApiTokenRow, UserRow } from '../rows.ts';
 import { apiTokens, users } from '../schema.ts';
@@ -16,4 +16,13 @@ export async function findTokenUser(db: Db, tokenHash: string): Promise<{ token:
 
 export async function touchApiToken(db: Db, id: string, now: number): Promise<void> {
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
+}
+
+export async function listApiTokens(db: Db, userId: string): Promise<ApiTokenRow[]> {
+  return db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt));
+}
+
+export async function deleteApiToken(db: Db, userId: string, id: string): Promise<boolean> {
+  const res = await db.delete(apiTokens).where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId))).run();
+  return res.meta.changes > 0;
 }

@@ -22,3 +22,8 @@ export async function findSessionUser(db: Db, idHash: string, now: number): Prom
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, idHash));
 }
+
+/** Ends every session of a user (a password change). */
+export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}

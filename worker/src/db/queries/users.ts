@@ -28,3 +28,7 @@ export async function createOwnerIfNone(
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db.select().from(users).where(eq(users.email, email)).get();
 }
+
+export async function setPassword(db: Db, userId: string, hash: string, salt: string): Promise<void> {
+  await db.update(users).set({ passwordHash: hash, passwordSalt: salt }).where(eq(users.id, userId));
+}
