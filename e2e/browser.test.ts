@@ -65,6 +65,10 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await page.getByLabel('Default branch').fill('main');
   await page.getByRole('button', { name: 'Add repository' }).click();
   await expect.poll(() => page.getByText(cloneUrl).count()).toBeGreaterThan(0);
+  await page.getByLabel('Token name').fill('deploy script');
+  await page.getByRole('button', { name: 'Create API token' }).click();
+  await expect.poll(() => page.getByTestId('api-token-created').textContent()).toMatch(/dat_/);
+  await expect.poll(() => page.getByTestId('api-token').count()).toBe(1);
   await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
 

@@ -1,12 +1,17 @@
 /**
- * The shell: auth gate (setup / sign in / app), top bar with navigation, the task sidebar and
- * the routed page.
+ * The shell: auth gate (setup / sign in / app), top bar with navigation, theme and shortcut help,
+ * the task sidebar (behind a "Tasks" button on a narrow screen) and the routed page.
  */
+import { useEffect } from 'preact/hooks';
 import { errorMessage } from './lib/api.ts';
 import { currentPath, matchRoute } from './lib/router.ts';
 import { loadSession, session, signOut } from './state/session.ts';
+import { helpOpen, sidebarOpen } from './state/shell.ts';
+import { AppShortcuts } from './components/app-shortcuts.tsx';
 import { Link } from './components/link.tsx';
+import { ShortcutHelp } from './components/shortcut-help.tsx';
 import { TaskList } from './components/task-list.tsx';
+import { ThemeToggle } from './components/theme-toggle.tsx';
 import { Loading } from './components/ui.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
@@ -31,10 +36,14 @@ export function App() {
   if (s.kind === 'setup') return <AuthPage mode="setup" />;
   if (s.kind === 'signed-out') return <AuthPage mode="signin" notice={s.notice} />;
 
+  const open = sidebarOpen.value;
   return (
     <div class="shell">
       <a class="skip-link" href="#main">Skip to content</a>
+      <AppShortcuts />
       <header class="topbar">
+        <button type="button" class="secondary small menu-button" aria-expanded={open} aria-controls="task-sidebar"
+          onClick={() => { sidebarOpen.value = !open; }}>Tasks</button>
         <Link href="/" class="brand">dursor</Link>
         <nav class="main-nav" aria-label="Main">
           <Link href="/tasks/new" navLink>New task</Link>
@@ -42,15 +51,29 @@ export function App() {
         </nav>
         <div class="account">
           <span class="user-email" data-testid="user-email">{s.user.email}</span>
+          <button type="button" class="secondary small icon-button help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+            onClick={() => { helpOpen.value = true; }}><span aria-hidden="true">?</span></button>
+          <ThemeToggle />
           <SignOutButton />
         </div>
       </header>
       <div class="layout">
-        <aside class="sidebar"><TaskList /></aside>
+        <aside id="task-sidebar" class={`sidebar${open ? ' open' : ''}`}><TaskList /></aside>
         <main id="main" class="content" tabIndex={-1}><Page /></main>
       </div>
+      <ShortcutHelp />
+      <CloseSidebarOnNavigate />
     </div>
   );
+}
+
+/** On a phone the sidebar covers the page; following a link in it (or anywhere) closes it. */
+function CloseSidebarOnNavigate() {
+  const path = currentPath.value;
+  useEffect(() => {
+    sidebarOpen.value = false;
+  }, [path]);
+  return null;
 }
 
 function Page() {

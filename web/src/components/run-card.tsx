@@ -1,17 +1,20 @@
 /**
  * One attempt of a task, updating live: header (attempt, model, status, elapsed, Cancel, winner), the
  * transcript (streamed text with tool calls in between), log lines, and once the result is in,
- * the files changed, the coloured diff, or the reason it failed. Reads only its own run's
- * signal, so other attempts streaming do not re-render it.
+ * the files changed, the coloured diff, or the reason it failed (with Retry). Reads only its own
+ * run's signal, so other attempts streaming do not re-render it. Focusable (tabIndex -1) so the
+ * `j`/`k` shortcuts can move between cards.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Run } from '../../../protocol/src/index.ts';
 import { isTerminal } from '../../../protocol/src/index.ts';
 import { errorMessage } from '../lib/api.ts';
+import { canRetry } from '../lib/retry.ts';
 import type { TaskStore } from '../state/task-store.ts';
 import { isActive } from '../state/task-model.ts';
 import { DiffView } from './diff-view.tsx';
 import { Elapsed } from './elapsed.tsx';
+import { RetryButton } from './retry-button.tsx';
 import { RunLogs } from './run-logs.tsx';
 import { RunSummary } from './run-summary.tsx';
 import { RunTranscript } from './run-transcript.tsx';
@@ -40,7 +43,7 @@ export function RunCard(props: { store: TaskStore; run: Run; modelName: string; 
   const finished = view.finishedAt ?? run.finishedAt;
 
   return (
-    <article class={`run-card status-${status}${props.isWinner ? ' winner' : ''}`} data-testid="run-card" data-run-id={run.id} data-status={status} aria-labelledby={`run-title-${run.id}`}>
+    <article class={`run-card status-${status}${props.isWinner ? ' winner' : ''}`} data-testid="run-card" data-run-id={run.id} data-status={status} aria-labelledby={`run-title-${run.id}`} tabIndex={-1}>
       <header class="run-head">
         <h3 id={`run-title-${run.id}`} class="run-title">Attempt {run.attempt} · {props.modelName}</h3>
         <div class="run-meta">
@@ -61,11 +64,14 @@ export function RunCard(props: { store: TaskStore; run: Run; modelName: string; 
       {errorReason && (
         <p class={`run-error run-error-${status}`} role="alert" data-testid="run-error">{errorReason}</p>
       )}
+      {canRetry(status) && <RetryButton store={store} run={run} />}
 
       {isTerminal(status) && status === 'succeeded' && (
         <section class="run-result" aria-label="Changes">
           {files.length === 0 ? (
             <p class="hint">No files changed.</p>
+          ) : patch ? (
+            <DiffView patch={patch} truncated={result?.patchTruncated} files={files} stats={stats} branch={run.branch} />
           ) : (
             <>
               <p class="run-stats">
@@ -86,7 +92,7 @@ export function RunCard(props: { store: TaskStore; run: Run; modelName: string; 
               </ul>
             </>
           )}
-          {patch ? <DiffView patch={patch} truncated={result?.patchTruncated} /> : needsPatch && <p class="hint">Loading the diff…</p>}
+          {!patch && needsPatch && <p class="hint">Loading the diff…</p>}
         </section>
       )}
 

@@ -1,8 +1,9 @@
 /**
- * Settings: model profiles, prices, the GitHub connection, repositories, runners — everything a
+ * Settings: model profiles, prices, the GitHub connection, repositories, runners, the account — everything a
  * task needs before it can start. The GitHub section is its own chunk (lazy).
  */
 import { lazy } from '../components/lazy.tsx';
+import { AccountSection } from './settings/account-section.tsx';
 import { ModelProfilesSection } from './settings/model-profiles-section.tsx';
 import { PricesSection } from './settings/prices-section.tsx';
 import { ReposSection } from './settings/repos-section.tsx';
@@ -19,6 +20,7 @@ export function SettingsPage() {
       <GitHubSection />
       <ReposSection />
       <RunnersSection />
+      <AccountSection />
     </div>
   );
 }

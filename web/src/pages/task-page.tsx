@@ -11,6 +11,7 @@ import { modelProfiles, openTaskStatus, repos } from '../state/lists.ts';
 import { taskStatusOf } from '../state/task-model.ts';
 import { TaskStore } from '../state/task-store.ts';
 import { ConnectionBanner } from '../components/connection-banner.tsx';
+import { ComparePanel } from '../components/diff/compare-panel.tsx';
 import { FollowUpBox } from '../components/follow-up-box.tsx';
 import { lazy } from '../components/lazy.tsx';
 import { RunCard } from '../components/run-card.tsx';
@@ -90,6 +91,7 @@ export function TaskPage(props: { id: string }) {
           {ordered.map((run) => <RunCard key={run.id} store={store} run={run} modelName={modelName(run, profiles)} isWinner={run.id === task.winnerRunId} />)}
         </div>
       )}
+      <ComparePanel store={store} runs={current} runLabel={runLabel} />
       {current.length > 0 && <FollowUpBox store={store} task={task} runs={current} profiles={profiles} runLabel={runLabel} />}
       <PrPanel task={task} runs={current} repo={repo ?? null} runLabel={runLabel} />
     </div>
