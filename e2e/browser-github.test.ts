@@ -204,6 +204,24 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await next.getByRole('button', { name: 'Choose as winner' }).click();
     await expect.poll(() => next.getByTestId('winner-badge').count()).toBe(1);
     expect(await page.getByTestId('winner-badge').count()).toBe(1);
+    // Attempt numbers restart with each round; the labels say which round.
+    expect(await next.locator('.run-title').innerText()).toMatch(/^Round 2 · Attempt 1 · /);
+  });
+
+  it('compares an attempt of the first round with the follow-up: where their diffs differ', async () => {
+    const panel = page.getByTestId('compare-panel');
+    const options = await panel.getByLabel('Attempt A', { exact: true }).locator('option').allInnerTexts();
+    expect(options.filter((o) => o.startsWith('Round 1 · '))).toHaveLength(3);
+    await panel.getByLabel('Attempt A', { exact: true }).selectOption(state.firstRunIds[1]);
+    await panel.getByLabel('Attempt B', { exact: true }).selectOption(state.followUpRunId);
+    await panel.getByRole('button', { name: 'Compare attempts' }).click();
+    const files = page.getByTestId('compare-file');
+    await expect.poll(() => files.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const kinds = Object.fromEntries(await Promise.all((await files.all()).map(async (f) => [await f.getAttribute('data-path'), await f.getAttribute('data-kind')])));
+    // Round 1 changed the greeting; the follow-up (on top of it) only added the farewell.
+    expect(kinds).toEqual({ 'src/greet.ts': 'only-a', 'src/farewell.ts': 'only-b' });
+    await page.screenshot({ path: path.join(shots, 'task-compare.png'), fullPage: true });
+    await panel.getByRole('button', { name: 'Hide comparison' }).click();
   });
 
   it('drafts the PR with the model\'s title, retitles it, creates it: one PR on GitHub at the follow-up\'s commit', async () => {

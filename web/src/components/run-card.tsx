@@ -22,7 +22,7 @@ import { StatusBadge } from './status-badge.tsx';
 import { ErrorText } from './ui.tsx';
 import { WinnerControl } from './winner-control.tsx';
 
-export function RunCard(props: { store: TaskStore; run: Run; modelName: string; isWinner: boolean }) {
+export function RunCard(props: { store: TaskStore; run: Run; label: string; isWinner: boolean }) {
   const { store, run } = props;
   const view = store.view(run.id).value;
   const status = view.status ?? run.status;
@@ -45,7 +45,7 @@ export function RunCard(props: { store: TaskStore; run: Run; modelName: string; 
   return (
     <article class={`run-card status-${status}${props.isWinner ? ' winner' : ''}`} data-testid="run-card" data-run-id={run.id} data-status={status} aria-labelledby={`run-title-${run.id}`} tabIndex={-1}>
       <header class="run-head">
-        <h3 id={`run-title-${run.id}`} class="run-title">Attempt {run.attempt} · {props.modelName}</h3>
+        <h3 id={`run-title-${run.id}`} class="run-title">{props.label}</h3>
         <div class="run-meta">
           <StatusBadge status={status} testId="run-status" />
           <Elapsed start={view.startedAt ?? run.startedAt} end={active ? null : finished ?? view.startedAt ?? run.startedAt} />

@@ -3,6 +3,7 @@
  * over the task's socket, with the winner marked), the follow-up box and the pull-request panel
  * (a lazy chunk). The store (REST detail + live events) lives as long as the page.
  */
+import { attemptLabel, roundNumbers } from '../lib/attempt-label.ts';
 import { useComputed } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { ModelProfile, Run, Task } from '../../../protocol/src/index.ts';
@@ -44,7 +45,8 @@ export function TaskPage(props: { id: string }) {
     return ordered.map((r) => (live.get(r.id) ?? r.status) === r.status ? r : { ...r, status: live.get(r.id)! });
   }, [ordered, statusKey.value]);
   const profiles = modelProfiles.state.value.data ?? NO_PROFILES;
-  const runLabel = useMemo(() => (r: Run) => `Attempt ${r.attempt} · ${modelName(r, profiles)}`, [profiles]);
+  const rounds = useMemo(() => roundNumbers(ordered), [ordered]);
+  const runLabel = useMemo(() => (r: Run) => attemptLabel(r, rounds, modelName(r, profiles)), [rounds, profiles]);
 
   const { status, data, error } = store.detail.state.value;
   if (data === null) {
@@ -88,7 +90,7 @@ export function TaskPage(props: { id: string }) {
         <Empty>This task has no attempts yet.</Empty>
       ) : (
         <div class="run-grid" data-testid="run-grid">
-          {ordered.map((run) => <RunCard key={run.id} store={store} run={run} modelName={modelName(run, profiles)} isWinner={run.id === task.winnerRunId} />)}
+          {ordered.map((run) => <RunCard key={run.id} store={store} run={run} label={runLabel(run)} isWinner={run.id === task.winnerRunId} />)}
         </div>
       )}
       <ComparePanel store={store} runs={current} runLabel={runLabel} />

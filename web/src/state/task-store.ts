@@ -25,6 +25,8 @@ export class TaskStore {
   readonly live = signal<LiveInfo>({ state: 'connecting', lastSeq: 0 });
   /** Patches fetched from GET /v1/runs/:id when the result event did not carry one. */
   readonly patches = signal<Record<string, string | null>>({});
+  /** Patch requests in flight, so a second caller waits for the same one. */
+  #patchFetches = new Map<string, Promise<void>>();
   private readonly views = new Map<string, Signal<RunView>>();
   private connection: LiveConnection | null = null;
   private lastSeq = 0;
@@ -114,16 +116,28 @@ export class TaskStore {
   }
 
   /** Fetches the stored patch of a finished run whose result event came without one. */
-  async ensurePatch(runId: string): Promise<void> {
-    if (runId in this.patches.peek()) return;
+  /**
+   * Fetches a run's patch once; every caller while it is in flight gets the same promise, which
+   * settles after `patches` holds the patch (or has dropped the entry again on a failure).
+   */
+  ensurePatch(runId: string): Promise<void> {
+    const pending = this.#patchFetches.get(runId);
+    if (pending) return pending;
+    if (runId in this.patches.peek()) return Promise.resolve();
     this.patches.value = { ...this.patches.peek(), [runId]: null };
-    try {
-      const { run } = await api.getRun(runId);
-      this.patches.value = { ...this.patches.peek(), [runId]: run.patch ?? '' };
-    } catch {
-      const { [runId]: _, ...rest } = this.patches.peek();
-      this.patches.value = rest;
-    }
+    const fetching = (async () => {
+      try {
+        const { run } = await api.getRun(runId);
+        this.patches.value = { ...this.patches.peek(), [runId]: run.patch ?? '' };
+      } catch {
+        const { [runId]: _, ...rest } = this.patches.peek();
+        this.patches.value = rest;
+      } finally {
+        this.#patchFetches.delete(runId);
+      }
+    })();
+    this.#patchFetches.set(runId, fetching);
+    return fetching;
   }
 
   private replaceRun(run: Run): void {
