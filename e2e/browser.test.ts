@@ -69,6 +69,9 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await page.getByRole('button', { name: 'Create API token' }).click();
   await expect.poll(() => page.getByTestId('api-token-created').textContent()).toMatch(/dat_/);
   await expect.poll(() => page.getByTestId('api-token').count()).toBe(1);
+  await page.getByLabel('Default task budget (USD)').fill('3');
+  await page.getByRole('button', { name: 'Save budgets' }).click();
+  await expect.poll(() => page.getByTestId('budgets').innerText()).toContain('Saved.');
   await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
 
@@ -96,6 +99,34 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await expect.poll(async () => (await page.getByTestId('run-summary').allInnerTexts()).filter((t) => /in · .* out · wall .* · first token /.test(t)).length, { timeout: 10_000 }).toBe(2);
   await page.screenshot({ path: path.join(shots, 'task-done.png'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
+  // The default task budget from Settings applies to a task created without one.
+  const taskId = await page.getByTestId('task-page').getAttribute('data-task-id');
+  const detail = await page.evaluate(async (id) => (await fetch(`/v1/tasks/${id}`)).json(), taskId);
+  expect(detail.task.budgetUsd).toBe(3);
+  expect(await page.getByTestId('task-list-no-match').count()).toBe(0);
+
+  // The shell: `?` opens the shortcut help (Esc closes it), j/k move between attempts, the theme
+  // toggles, and the sidebar filter says when nothing matches.
+  await page.keyboard.press('?');
+  await expect.poll(() => page.getByTestId('shortcut-help').isVisible()).toBe(true);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.getByTestId('shortcut-help').count()).toBe(0);
+  await page.keyboard.press('j');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('run-card');
+  const firstFocused = await page.evaluate(() => document.activeElement?.getAttribute('data-run-id'));
+  await page.keyboard.press('j');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-run-id'))).not.toBe(firstFocused);
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+  await page.getByRole('button', { name: /^Switch to (dark|light) theme$/ }).click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).not.toBe(theme);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByLabel('Filter tasks').fill('no task is called this');
+  await expect.poll(() => page.getByTestId('task-list-item').count()).toBe(0);
+  expect(await page.getByTestId('task-list-no-match').innerText()).toContain('No task title contains');
+  await page.getByLabel('Filter tasks').fill('changelog');
+  await expect.poll(() => page.getByTestId('task-list-item').count()).toBe(1);
+  await page.getByLabel('Filter tasks').fill('');
 });
 
 it('resumes the live stream after the page loses its socket, with no line lost or repeated', async () => {

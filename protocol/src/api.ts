@@ -20,6 +20,16 @@ const password = z.string().min(8, 'password must be at least 8 characters').max
 export const SetupRequest = z.object({ email, password });
 export const LoginRequest = z.object({ email, password: z.string().min(1).max(256) });
 export const CreateApiTokenRequest = z.object({ name: z.string().trim().min(1).max(100) });
+/** Defaults for new tasks and attempts that name no budget of their own (US dollars; null = none). */
+export const BudgetSettings = z.object({
+  defaultTaskBudgetUsd: z.number().positive().max(100_000).nullable(),
+  defaultRunBudgetUsd: z.number().positive().max(100_000).nullable(),
+});
+export type BudgetSettings = z.infer<typeof BudgetSettings>;
+/** What the user's tasks cost, as the gateway recorded it. */
+export const SpendSummary = z.object({ last30DaysUsd: z.number().nonnegative(), allTimeUsd: z.number().nonnegative(), tasks: z.number().int() });
+export type SpendSummary = z.infer<typeof SpendSummary>;
+
 export const ChangePasswordRequest = z.object({ currentPassword: z.string().min(1).max(256), newPassword: password });
 
 /** A bearer API token as listed (the token itself is shown only once, when created). */

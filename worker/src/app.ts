@@ -23,6 +23,7 @@ import { pullRequestRoutes } from './routes/pull-requests.ts';
 import { repoRoutes } from './routes/repos.ts';
 import { runnerRoutes } from './routes/runners.ts';
 import { runRoutes } from './routes/runs.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { taskLiveRoutes } from './routes/task-live.ts';
 import { taskRunRoutes } from './routes/task-runs.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -50,6 +51,7 @@ export const app = new Hono<AppEnv>()
   .route('/runs', runRoutes)
   .route('/runners', runnerRoutes)
   .route('/prices', priceRoutes)
+  .route('/settings', settingsRoutes)
   .route('/github', githubWebhookRoutes)
   .route('/github', githubRoutes)
   .route('/git', gitCredentialRoutes)

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   AuthState, ChooseWinnerRequest, CreateModelProfileRequest, CreatePullRequestRequest, CreatePullRequestResponse,
   CreateRepoRequest, CreateTaskRequest, GitHubBranch, GitHubConnection, GitHubIssueChoice, GitHubManifestRequest,
-  GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ApiToken, ChangePasswordRequest, CreateApiTokenRequest, ModelProfile, ModelProfileTest, PullRequest,
+  GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ApiToken, BudgetSettings, SpendSummary, ChangePasswordRequest, CreateApiTokenRequest, ModelProfile, ModelProfileTest, PullRequest,
   PullRequestDraft, PullRequestDraftRequest, PutGitHubConnectionRequest, PutModelPriceRequest, RegistrationToken, Repo,
   Run, Runner, SetupRequest, Task, UpdatePullRequestRequest, UpdatePullRequestResponse, User,
 } from '../../../protocol/src/index.ts';
@@ -26,6 +26,8 @@ export const api = {
   setup: (body: In<typeof SetupRequest>) => request('POST', '/v1/auth/setup', UserEnvelope, { body }),
   login: (body: In<typeof LoginRequest>) => request('POST', '/v1/auth/login', UserEnvelope, { body }),
   logout: () => request('POST', '/v1/auth/logout', Ok),
+  getBudgets: () => request('GET', '/v1/settings/budgets', z.object({ budgets: BudgetSettings, spend: SpendSummary })),
+  putBudgets: (body: BudgetSettings) => request('PUT', '/v1/settings/budgets', z.object({ budgets: BudgetSettings }), { body }),
   changePassword: (body: In<typeof ChangePasswordRequest>) => request('POST', '/v1/auth/password', Ok, { body }),
   listApiTokens: () => request('GET', '/v1/auth/tokens', z.object({ tokens: z.array(ApiToken) })),
   createApiToken: (body: In<typeof CreateApiTokenRequest>) =>

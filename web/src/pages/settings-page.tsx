@@ -1,9 +1,10 @@
 /**
- * Settings: model profiles, prices, the GitHub connection, repositories, runners, the account — everything a
+ * Settings: model profiles, prices, the GitHub connection, repositories, runners, budgets, the account — everything a
  * task needs before it can start. The GitHub section is its own chunk (lazy).
  */
 import { lazy } from '../components/lazy.tsx';
 import { AccountSection } from './settings/account-section.tsx';
+import { BudgetsSection } from './settings/budgets-section.tsx';
 import { ModelProfilesSection } from './settings/model-profiles-section.tsx';
 import { PricesSection } from './settings/prices-section.tsx';
 import { ReposSection } from './settings/repos-section.tsx';
@@ -17,6 +18,7 @@ export function SettingsPage() {
       <h1>Settings</h1>
       <ModelProfilesSection />
       <PricesSection />
+      <BudgetsSection />
       <GitHubSection />
       <ReposSection />
       <RunnersSection />

@@ -262,3 +262,11 @@ export const prChecks = sqliteTable('pr_checks', {
   headSha: text('head_sha').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.prId, t.kind, t.name] })]);
+
+/** Per-user defaults: budgets applied to new tasks and attempts that do not name their own. */
+export const userSettings = sqliteTable('user_settings', {
+  userId: text('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  defaultTaskBudgetMicros: integer('default_task_budget_micros'),
+  defaultRunBudgetMicros: integer('default_run_budget_micros'),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -11,6 +11,7 @@ import type { Assignment, CreateRunsRequest, ExecutorId } from '../../../protoco
 import type { Db } from '../db/client.ts';
 import { getModelProfile } from '../db/queries/model-profiles.ts';
 import { getRepo } from '../db/queries/repos.ts';
+import { getBudgetDefaults } from '../db/queries/user-settings.ts';
 import { failRuns, getUserRun, insertRound } from '../db/queries/runs.ts';
 import { latestUserMessage, listMessages } from '../db/queries/tasks.ts';
 import type { MessageRow, RunRow, TaskRow } from '../db/rows.ts';
@@ -97,7 +98,7 @@ export async function startRound(env: Env, db: Db, task: TaskRow, body: RoundReq
     taskId: task.id, messageId: message.id, instruction: message.content, history,
     repo: { cloneUrl: repo.cloneUrl, baseRef: task.baseRef, credentials: repo.githubFullName ? 'worker' : 'none' },
     attempts, now, parent,
-    budgetMicros: body.budgetUsd === undefined ? null : Math.round(body.budgetUsd * 1e6),
+    budgetMicros: body.budgetUsd === undefined ? (await getBudgetDefaults(db, task.userId)).runMicros : Math.round(body.budgetUsd * 1e6),
   });
   await insertRound(db, task.id, now, fresh, rows);
   try {

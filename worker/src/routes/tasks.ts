@@ -7,6 +7,7 @@ import { CreateTaskRequest, PostMessageRequest } from '../../../protocol/src/ind
 import { getDb } from '../db/client.ts';
 import { toMessage, toRun, toTask } from '../db/mappers.ts';
 import { getRepo } from '../db/queries/repos.ts';
+import { getBudgetDefaults } from '../db/queries/user-settings.ts';
 import { listRuns } from '../db/queries/runs.ts';
 import { getTask, insertMessage, insertTaskWithMessage, listMessages, listTasks } from '../db/queries/tasks.ts';
 import type { Db } from '../db/client.ts';
@@ -57,7 +58,8 @@ export const taskRoutes = new Hono<AppEnv>()
       id: newId(), userId: user.id, repoId: repo.id,
       baseRef: body.baseRef ?? repo.defaultBranch,
       title: body.title ?? issue?.title ?? titleFrom(instruction),
-      status: 'idle', budgetMicros: body.budgetUsd === undefined ? null : Math.round(body.budgetUsd * 1e6),
+      status: 'idle',
+      budgetMicros: body.budgetUsd === undefined ? (await getBudgetDefaults(db, user.id)).taskMicros : Math.round(body.budgetUsd * 1e6),
       inputTokens: 0, outputTokens: 0, costMicros: 0,
       issueNumber: issue?.number ?? null, issueUrl: issue?.url ?? null, issueTitle: issue?.title ?? null, winnerRunId: null,
       createdAt: now, updatedAt: now,
