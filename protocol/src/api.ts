@@ -92,6 +92,10 @@ export const CreateRunsRequest = z.object({
    * executor resume its agent session.
    */
   parentRunId: id.optional(),
+  /** Answer this earlier user message of the task instead of the latest one (a retry). */
+  messageId: id.optional(),
+}).refine((r) => !(r.message !== undefined && r.messageId !== undefined), {
+  message: 'give either message (a new instruction) or messageId (an earlier one), not both', path: ['messageId'],
 });
 export type CreateRunsRequest = z.infer<typeof CreateRunsRequest>;
 

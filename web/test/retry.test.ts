@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CreateRunsRequest } from '../../protocol/src/index.ts';
-import { canRetry, latestUserMessageId, retryPlan } from '../src/lib/retry.ts';
+import { canRetry, retryPlan } from '../src/lib/retry.ts';
 
 const run = { executor: 'patch-agent' as const, modelProfileId: 'mp1', parentRunId: null, budgetUsd: null, messageId: 'm2' };
 
@@ -11,25 +11,19 @@ describe('retrying an attempt', () => {
     for (const s of ['succeeded', 'running', 'queued', 'lost'] as const) expect(canRetry(s)).toBe(false);
   });
 
-  it('asks for one attempt with the same agent and model, and no message (answers the latest one)', () => {
-    const plan = retryPlan(run, 'm2', ['mp1']);
-    expect(plan).toEqual({ ok: true, body: { attempts: [{ executor: 'patch-agent', modelProfileId: 'mp1', count: 1 }] } });
+  it('asks for one attempt with the same agent and model, answering the same message', () => {
+    const plan = retryPlan(run, ['mp1']);
+    expect(plan).toEqual({ ok: true, body: { attempts: [{ executor: 'patch-agent', modelProfileId: 'mp1', count: 1 }], messageId: 'm2' } });
     if (plan.ok) expect(CreateRunsRequest.parse(plan.body)).toEqual(plan.body);
   });
 
   it('keeps the parent and the budget', () => {
-    const plan = retryPlan({ ...run, executor: 'codex', parentRunId: 'r0', budgetUsd: 2.5 }, 'm2', null);
-    expect(plan.ok && plan.body).toEqual({ attempts: [{ executor: 'codex', modelProfileId: 'mp1', count: 1 }], parentRunId: 'r0', budgetUsd: 2.5 });
+    const plan = retryPlan({ ...run, executor: 'codex', parentRunId: 'r0', budgetUsd: 2.5 }, null);
+    expect(plan.ok && plan.body).toEqual({ attempts: [{ executor: 'codex', modelProfileId: 'mp1', count: 1 }], messageId: 'm2', parentRunId: 'r0', budgetUsd: 2.5 });
   });
 
-  it('says why not when the profile is gone or a newer message would be answered instead', () => {
-    expect(retryPlan({ ...run, modelProfileId: null }, 'm2', null)).toMatchObject({ ok: false, reason: expect.stringMatching(/model profile was removed/) });
-    expect(retryPlan(run, 'm2', ['other'])).toMatchObject({ ok: false });
-    expect(retryPlan(run, 'm3', ['mp1'])).toMatchObject({ ok: false, reason: expect.stringMatching(/newer message/) });
-  });
-
-  it('finds the latest user message', () => {
-    expect(latestUserMessageId([{ id: 'm1', role: 'user' }, { id: 'a1', role: 'assistant' }, { id: 'm2', role: 'user' }, { id: 's', role: 'system' }])).toBe('m2');
-    expect(latestUserMessageId([{ id: 'a1', role: 'assistant' }])).toBeNull();
+  it('says why not when the profile is gone', () => {
+    expect(retryPlan({ ...run, modelProfileId: null }, null)).toMatchObject({ ok: false, reason: expect.stringMatching(/model profile was removed/) });
+    expect(retryPlan(run, ['other'])).toMatchObject({ ok: false });
   });
 });

@@ -82,6 +82,22 @@ describe('runs', () => {
     expect(room.calls.createRuns[0].runs[0].instruction).toBe('Now add a license');
     const msgs = await json<{ messages: Message[] }>(await owner.fetch(`/v1/tasks/${task.id}/messages`), 200);
     expect(msgs.messages.at(-1)?.id).toBe(body.message.id);
+
+  });
+
+  it('a retry answers an earlier message (messageId), not the latest', async () => {
+    const room = fakeTaskRoom();
+    const c = owner.with(appWith({ TASK_ROOM: room.TASK_ROOM }));
+    const other = await createTask(owner, (await createRepo(owner, 'http://127.0.0.1:9418/other.git')).id, 'First instruction');
+    const attempts = [{ executor: 'patch-agent', modelProfileId: profileA.id }];
+    await json(await c.post(`/v1/tasks/${other.id}/runs`, { message: 'Second instruction', attempts }), 201);
+    const first = (await json<{ messages: Message[] }>(await owner.fetch(`/v1/tasks/${other.id}/messages`), 200)).messages[0];
+    const retry = await json<{ runs: Run[]; message: Message }>(await c.post(`/v1/tasks/${other.id}/runs`, { messageId: first.id, attempts }), 201);
+    expect(retry.runs[0].messageId).toBe(first.id);
+    expect(room.calls.createRuns.at(-1)!.runs[0]).toMatchObject({ instruction: 'First instruction', history: [] });
+    expect((await c.post(`/v1/tasks/${other.id}/runs`, { messageId: 'nope', attempts })).status).toBe(404);
+    const both = await json<ApiErrorBody>(await c.post(`/v1/tasks/${other.id}/runs`, { message: 'x', messageId: first.id, attempts }), 400);
+    expect(both.error.message).toMatch(/messageId: give either message/);
   });
 
   it('refuses bad attempts: missing or foreign profile, too many, wrong types', async () => {

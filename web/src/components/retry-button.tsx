@@ -1,16 +1,15 @@
 /**
  * "Retry" on a failed or cancelled run card: one new attempt with the same agent, model profile,
- * parent and budget, answering the same message (POST /v1/tasks/:id/runs without `message`). A
+ * parent and budget, answering the same message (POST /v1/tasks/:id/runs with its `messageId`). A
  * double click sends one request; a retry after an error reuses the idempotency key, so it still
  * makes one attempt. The new card appears at once; progress and errors show here.
  */
-import { useComputed } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import type { Run } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
 import { keyFor } from '../lib/follow-up.ts';
 import type { KeyedSubmission } from '../lib/follow-up.ts';
-import { latestUserMessageId, retryPlan } from '../lib/retry.ts';
+import { retryPlan } from '../lib/retry.ts';
 import { useSubmit } from '../lib/use-submit.ts';
 import { modelProfiles } from '../state/lists.ts';
 import type { TaskStore } from '../state/task-store.ts';
@@ -18,9 +17,8 @@ import { ErrorText, StatusText } from './ui.tsx';
 
 export function RetryButton(props: { store: TaskStore; run: Run }) {
   const { store, run } = props;
-  const latest = useComputed(() => latestUserMessageId(store.detail.state.value.data?.messages ?? []));
   const profiles = modelProfiles.state.value.data;
-  const plan = retryPlan(run, latest.value, profiles ? profiles.map((p) => p.id) : null);
+  const plan = retryPlan(run, profiles ? profiles.map((p) => p.id) : null);
   const { pending, error, done, submit } = useSubmit();
   const submission = useRef<KeyedSubmission | null>(null);
 

@@ -29,6 +29,8 @@ export interface RoundRequest {
   parentRunId?: string;
   /** Start from this branch instead of the parent's own (a PR branch others may have pushed to). */
   baseRef?: string;
+  /** Answer this earlier user message instead of the latest one. */
+  messageId?: string;
 }
 
 /** History beyond this many characters is cut from the oldest end (it rides in every assignment). */
@@ -89,7 +91,10 @@ export async function startRound(env: Env, db: Db, task: TaskRow, body: RoundReq
   if (!repo) throw notFound('repo');
   const now = Date.now();
   const fresh = body.message !== undefined ? userMessage(task.id, body.message, now) : null;
-  const message: MessageRow | undefined = fresh ?? await latestUserMessage(db, task.id);
+  const message: MessageRow | undefined = fresh ?? (body.messageId !== undefined
+    ? (await listMessages(db, task.id)).find((m) => m.id === body.messageId && m.role === 'user')
+    : await latestUserMessage(db, task.id));
+  if (!message && body.messageId !== undefined) throw notFound(`user message ${body.messageId} in this task`);
   if (!message) throw badRequest('message: the task has no instruction yet; send one');
   // A fresh message is not stored yet: everything stored comes before it.
   const history = await historyBefore(db, task.id, fresh ? null : message);
