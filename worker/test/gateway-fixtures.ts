@@ -104,8 +104,8 @@ export const wire = {
     `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":1,"item_id":"msg_1","output_index":0,"content_index":0,"delta":${JSON.stringify(text)}}\n\n`,
     `event: response.completed\ndata: {"type":"response.completed","sequence_number":2,"response":{"id":"resp_1","object":"response","status":"completed","output":[],"usage":${JSON.stringify({ ...usage, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: usage.input_tokens + usage.output_tokens })}}}\n\n`,
   ],
-  anthropic: (text: string, usage: { input_tokens: number; output_tokens: number }) => [
-    `event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-test","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${usage.input_tokens},"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}}\n\n`,
+  anthropic: (text: string, usage: { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number }) => [
+    `event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-test","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${usage.input_tokens},"cache_creation_input_tokens":${usage.cache_creation_input_tokens ?? 0},"cache_read_input_tokens":${usage.cache_read_input_tokens ?? 0},"output_tokens":1}}}\n\n`,
     'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\nevent: ping\ndata: {"type": "ping"}\n\n',
     `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(text)}}}\n\n`,
     'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
@@ -114,8 +114,8 @@ export const wire = {
     'event: message_stop\ndata: {"type":"message_stop"}\n\n',
   ],
   /** Gemini's SSE uses CRLF line ends; every chunk carries usageMetadata, the last one is final. */
-  gemini: (text: string, usage: { promptTokenCount: number; candidatesTokenCount: number }) => [
+  gemini: (text: string, usage: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number }) => [
     `data: {"candidates":[{"content":{"parts":[{"text":${JSON.stringify(text)}}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":${usage.promptTokenCount},"candidatesTokenCount":1,"totalTokenCount":${usage.promptTokenCount + 1}},"modelVersion":"gemini-test"}\r\n\r\n`,
-    `data: {"candidates":[{"content":{"parts":[{"text":"."}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":${usage.promptTokenCount},"candidatesTokenCount":${usage.candidatesTokenCount},"totalTokenCount":${usage.promptTokenCount + usage.candidatesTokenCount}},"modelVersion":"gemini-test"}\r\n\r\n`,
+    `data: {"candidates":[{"content":{"parts":[{"text":"."}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":${usage.promptTokenCount},"candidatesTokenCount":${usage.candidatesTokenCount},${usage.thoughtsTokenCount ? `"thoughtsTokenCount":${usage.thoughtsTokenCount},` : ''}"totalTokenCount":${usage.promptTokenCount + usage.candidatesTokenCount + (usage.thoughtsTokenCount ?? 0)}},"modelVersion":"gemini-test"}\r\n\r\n`,
   ],
 };

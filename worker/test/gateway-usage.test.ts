@@ -50,8 +50,13 @@ describe('usage readers', () => {
     const cases = [
       [openaiAdapter, wire.openaiChat('héllo ✓', { prompt_tokens: 11, completion_tokens: 22 }), { input: 11, output: 22 }],
       [openaiAdapter, wire.responses('日本語', { input_tokens: 33, output_tokens: 44 }), { input: 33, output: 44 }],
-      [anthropicAdapter, wire.anthropic('ünïcode 🚀', { input_tokens: 55, output_tokens: 66 }), { input: 55, output: 66 }],
+      [anthropicAdapter, wire.anthropic('ünïcode 🚀', { input_tokens: 55, output_tokens: 66 }), { input: 55, output: 66, cacheWrite: 0, cacheRead: 0 }],
+      // Prompt-cache tokens are input the call processed (Claude Code caches its long system prompt).
+      [anthropicAdapter, wire.anthropic('cached', { input_tokens: 10, cache_creation_input_tokens: 200, cache_read_input_tokens: 3000, output_tokens: 5 }),
+        { input: 3210, output: 5, cacheWrite: 200, cacheRead: 3000 }],
       [googleAdapter, wire.gemini('ok ✓', { promptTokenCount: 77, candidatesTokenCount: 88 }), { input: 77, output: 88 }],
+      // Thinking models bill their thoughts as output.
+      [googleAdapter, wire.gemini('thought', { promptTokenCount: 7, candidatesTokenCount: 8, thoughtsTokenCount: 90 }), { input: 7, output: 98 }],
     ] as const;
     for (const [adapter, chunks, want] of cases) {
       expect(await tapUsage(streamOf(chunks.join(''), 1), sse, adapter.usageReader()), adapter.family).toEqual(want);
@@ -61,7 +66,7 @@ describe('usage readers', () => {
   it('keep what was seen when the stream breaks off, and ignore bodies that are not JSON', async () => {
     const text = wire.anthropic('x', { input_tokens: 5, output_tokens: 9 }).join('');
     const cut = text.indexOf('event: content_block_delta');
-    expect(await tapUsage(streamOf(text, 16, cut), sse, anthropicAdapter.usageReader())).toEqual({ input: 5, output: 1 });
+    expect(await tapUsage(streamOf(text, 16, cut), sse, anthropicAdapter.usageReader())).toEqual({ input: 5, output: 1, cacheWrite: 0, cacheRead: 0 });
     expect(await tapUsage(streamOf('<html>bad gateway</html>', 4), 'text/html', openaiAdapter.usageReader())).toEqual({ input: 0, output: 0 });
     expect(await tapUsage(streamOf('data: {"usage": nope}\n\n', 4), sse, openaiAdapter.usageReader())).toEqual({ input: 0, output: 0 });
   });
@@ -84,6 +89,8 @@ describe('pricing', () => {
     const huge = { ...price, inputMicrosPerMTok: 10_000_000_000, outputMicrosPerMTok: 10_000_000_000 };
     expect(costMicros({ input: 9_999_999, output: 9_999_999 }, huge)).toBe(199_999_980_000);
     expect(costMicros({ input: 5, output: 5 }, undefined)).toBe(0);
+    // Cache writes cost 1.25× and reads 0.1× the input price: 1M written + 1M read = 1.35M plain.
+    expect(costMicros({ input: 3_000_000, output: 0, cacheWrite: 1_000_000, cacheRead: 1_000_000 }, price)).toBe(150_000 + 187_500 + 15_000);
     expect([formatUsd(219), formatUsd(500_000), formatUsd(1_250_000), formatUsd(0)]).toEqual(['$0.000219', '$0.5', '$1.25', '$0']);
   });
 });

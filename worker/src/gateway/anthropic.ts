@@ -3,8 +3,8 @@
  * as `x-api-key`, or as `Authorization: Bearer` when ANTHROPIC_AUTH_TOKEN is used: both are
  * accepted; upstream gets `x-api-key: <key>` with `anthropic-version`/`anthropic-beta` kept.
  * Claude Code first probes the base URL with `HEAD /`: answered 200 without a token. Usage:
- * `message_start.message.usage.input_tokens` and the last `message_delta.usage.output_tokens`
- * (or the JSON body's `usage`).
+ * `message_start.message.usage.input_tokens` (+ its cache write/read tokens) and the last
+ * `message_delta.usage.output_tokens` (or the JSON body's `usage`).
  */
 import type { ProviderAdapter } from './adapter.ts';
 import { bearer, count, stringField } from './adapter.ts';
@@ -14,9 +14,13 @@ import type { UsageReader } from './usage-tap.ts';
 function anthropicUsage(): UsageReader {
   let input = 0;
   let output = 0;
+  let cacheWrite = 0;
+  let cacheRead = 0;
   const take = (u: unknown) => {
     input = count(u, 'input_tokens') ?? input;
     output = count(u, 'output_tokens') ?? output;
+    cacheWrite = count(u, 'cache_creation_input_tokens') ?? cacheWrite;
+    cacheRead = count(u, 'cache_read_input_tokens') ?? cacheRead;
   };
   return {
     event: (_name, data) => {
@@ -27,7 +31,8 @@ function anthropicUsage(): UsageReader {
     json: (body) => {
       if ((body as { type?: string } | null)?.type === 'message') take((body as { usage?: unknown }).usage);
     },
-    tokens: () => ({ input, output }),
+    // Anthropic's input_tokens leaves the cached part out; the call processed all of it.
+    tokens: () => ({ input: input + cacheWrite + cacheRead, output, cacheWrite, cacheRead }),
   };
 }
 

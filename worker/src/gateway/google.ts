@@ -2,7 +2,7 @@
  * Gemini API adapter (`/v1/llm/google/*`), for @google/genai and Gemini CLI: paths like
  * `/v1beta/models/{model}:streamGenerateContent?alt=sse`, `:generateContent`, `:countTokens`.
  * The run token arrives as `x-goog-api-key` or `?key=`; upstream gets `x-goog-api-key: <key>` and
- * the `key` parameter is stripped. Usage: `usageMetadata.promptTokenCount/candidatesTokenCount`,
+ * the `key` parameter is stripped. Usage: `usageMetadata.promptTokenCount/candidatesTokenCount` (+ `thoughtsTokenCount`),
  * the last chunk that has it wins (SSE, a JSON body, or the JSON array of a non-SSE stream).
  */
 import type { ProviderAdapter } from './adapter.ts';
@@ -17,7 +17,10 @@ function googleUsage(): UsageReader {
     const u = (chunk as { usageMetadata?: unknown } | null)?.usageMetadata;
     if (!u || typeof u !== 'object') return;
     input = count(u, 'promptTokenCount') ?? input;
-    output = count(u, 'candidatesTokenCount') ?? output;
+    // Thinking models bill their thoughts as output tokens.
+    const candidates = count(u, 'candidatesTokenCount');
+    const thoughts = count(u, 'thoughtsTokenCount');
+    if (candidates !== undefined || thoughts !== undefined) output = (candidates ?? 0) + (thoughts ?? 0);
   };
   return {
     event: (_name, data) => take(data),
