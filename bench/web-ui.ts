@@ -98,10 +98,16 @@ async function dial(url: string, credential: string, onMessage: (m: any, s: Sock
   const sock: Sock = {
     seen,
     send: (msg) => ws.send(JSON.stringify(msg)),
-    until: (what, pred, ms = 30_000) => waitFor(what, async () => seen.find(pred), ms, 5),
+    until: (what, pred, ms = 30_000) => waitFor(what, async () => {
+      const found = seen.find(pred);
+      if (found) return found;
+      const closed = seen.find((m) => m.type === 'closed');
+      if (closed) throw new Error(`${what}: the socket closed (${closed.code} ${closed.reason}) after ${JSON.stringify(seen.at(-2) ?? null).slice(0, 200)}`);
+    }, ms, 5),
     close: () => ws.close(),
   };
   ws.on('message', (d) => { const m = JSON.parse(String(d)); seen.push(m); onMessage(m, sock); });
+  ws.on('close', (code, reason) => seen.push({ type: 'closed', code, reason: String(reason) }));
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
   return sock;
 }
@@ -292,6 +298,10 @@ try {
     await close();
   }
   await Promise.all(streams.map(async (r) => { await r.acked(r.send([{ type: 'result', runId: r.runId, ts: Date.now(), result: RESULT }])); r.close(); }));
+} catch (err) {
+  // What the Worker said is the first thing to read when the bench itself fails.
+  console.error(`wrangler dev, last lines:\n${w.stack.worker.output().split('\n').slice(-40).join('\n')}`);
+  throw err;
 } finally {
   runner?.close();
   await browser.close();

@@ -8,14 +8,19 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../lib/api.ts';
 import { LoadError, Loading } from './ui.tsx';
 
-export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>, what: string): FunctionComponent<P> {
+export type LazyComponent<P extends object> = FunctionComponent<P> & {
+  /** Starts loading the chunk now (e.g. when a page that will need it mounts); errors wait for render. */
+  preload(): void;
+};
+
+export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>, what: string): LazyComponent<P> {
   let loaded: FunctionComponent<P> | null = null;
   let pending: Promise<FunctionComponent<P>> | null = null;
   const get = () => (pending ??= load().then((c) => (loaded = c), (err: unknown) => {
     pending = null;
     throw err;
   }));
-  return function Lazy(props: P) {
+  const Lazy = function Lazy(props: P) {
     const [, setReady] = useState(0);
     const [error, setError] = useState<string | null>(null);
     const [attempt, setAttempt] = useState(0);
@@ -34,4 +39,5 @@ export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>
     if (error) return <LoadError message={error} onRetry={() => { setError(null); setAttempt((n) => n + 1); }} />;
     return <Loading what={what} />;
   };
+  return Object.assign(Lazy, { preload: () => void get().catch(() => undefined) });
 }

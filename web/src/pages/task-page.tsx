@@ -17,6 +17,7 @@ import { FollowUpBox } from '../components/follow-up-box.tsx';
 import { lazy } from '../components/lazy.tsx';
 import { RunCard } from '../components/run-card.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { DiffView } from '../components/diff-view.tsx';
 import { Empty, LoadError, Loading } from '../components/ui.tsx';
 
 const NO_PROFILES: ModelProfile[] = [];
@@ -26,6 +27,8 @@ export function TaskPage(props: { id: string }) {
   const store = useMemo(() => new TaskStore(props.id), [props.id]);
   useEffect(() => {
     store.open();
+    // The diff viewer's chunk loads while the task and its events do, not after the first patch shows up.
+    DiffView.preload();
     void modelProfiles.ensure();
     void repos.ensure();
     return () => {
