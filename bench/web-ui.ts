@@ -196,6 +196,9 @@ async function openTaskPage(browser: Browser, w: World, taskId: string) {
 /** ms from navigation start (the page's performance.now() origin) until every card is succeeded and shows its diff. */
 async function timeToFinal(browser: Browser, w: World, t: { taskId: string; runs: number }): Promise<number> {
   const { page, close } = await openTaskPage(browser, w, t.taskId);
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   try {
     const done = await page.waitForFunction((n) => {
       const cards = [...document.querySelectorAll('[data-testid="run-card"]')];
@@ -203,6 +206,14 @@ async function timeToFinal(browser: Browser, w: World, t: { taskId: string; runs
       return final && performance.now();
     }, t.runs, { polling: 'raf', timeout: 30_000 });
     return (await done.jsonValue()) as number;
+  } catch (err) {
+    // Say what the page showed instead of the final state.
+    const shown = await page.evaluate(() => ({
+      cards: [...document.querySelectorAll('[data-testid="run-card"]')].map((c) => `${c.getAttribute('data-status')}${c.querySelector('[data-testid="run-diff"]') ? '+diff' : ''}`),
+      banner: document.querySelector('[data-testid="connection-banner"]')?.getAttribute('data-state') ?? null,
+      text: document.body.innerText.slice(0, 400),
+    })).catch((e: unknown) => String(e));
+    throw new Error(`${(err as Error).message}\npage: ${JSON.stringify(shown)}\nconsole: ${problems.slice(-10).join(' | ')}`);
   } finally {
     await close();
   }
@@ -300,7 +311,7 @@ try {
   await Promise.all(streams.map(async (r) => { await r.acked(r.send([{ type: 'result', runId: r.runId, ts: Date.now(), result: RESULT }])); r.close(); }));
 } catch (err) {
   // What the Worker said is the first thing to read when the bench itself fails.
-  console.error(`wrangler dev, last lines:\n${w.stack.worker.output().split('\n').slice(-40).join('\n')}`);
+  console.error(`wrangler dev, last lines:\n${w.stack.worker.output().split('\n').slice(-150).join('\n')}`);
   throw err;
 } finally {
   runner?.close();

@@ -127,6 +127,17 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await page.getByLabel('Filter tasks').fill('changelog');
   await expect.poll(() => page.getByTestId('task-list-item').count()).toBe(1);
   await page.getByLabel('Filter tasks').fill('');
+
+  // On a phone: no sideways scrolling, and the task list sits behind a "Tasks" button.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  const menu = page.getByRole('button', { name: 'Tasks', exact: true });
+  expect(await menu.getAttribute('aria-expanded')).toBe('false');
+  await menu.click();
+  await expect.poll(() => page.getByTestId('task-list-item').first().isVisible()).toBe(true);
+  await page.screenshot({ path: path.join(shots, 'task-phone.png') });
+  await menu.click();
+  await page.setViewportSize({ width: 1400, height: 900 });
 });
 
 it('resumes the live stream after the page loses its socket, with no line lost or repeated', async () => {

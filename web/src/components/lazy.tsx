@@ -24,18 +24,18 @@ export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>
     const [, setReady] = useState(0);
     const [error, setError] = useState<string | null>(null);
     const [attempt, setAttempt] = useState(0);
+    // What this render showed: a render that showed "Loading" must re-render once the module is
+    // there, even when it arrived between the render and this effect (a preload makes that common).
+    const C = loaded;
     useEffect(() => {
-      if (loaded) return;
+      if (C) return;
       let live = true;
       get().then(() => live && setReady((n) => n + 1), (err: unknown) => live && setError(`Could not load this part of the page: ${errorMessage(err)}`));
       return () => {
         live = false;
       };
-    }, [attempt]);
-    if (loaded) {
-      const C = loaded;
-      return <C {...props} />;
-    }
+    }, [attempt, C]);
+    if (C) return <C {...props} />;
     if (error) return <LoadError message={error} onRetry={() => { setError(null); setAttempt((n) => n + 1); }} />;
     return <Loading what={what} />;
   };
