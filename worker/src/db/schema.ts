@@ -270,3 +270,11 @@ export const userSettings = sqliteTable('user_settings', {
   defaultRunBudgetMicros: integer('default_run_budget_micros'),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** Failed sign-ins per (email, client address): too many in a window lock that pair out for a while. */
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  firstAt: integer('first_at').notNull(),
+  lockedUntil: integer('locked_until'),
+});

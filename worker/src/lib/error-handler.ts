@@ -15,7 +15,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 };
 
 export const onError: ErrorHandler = (err, c: Context) => {
-  if (err instanceof HttpError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof HttpError) return c.json(errorBody(err.code, err.message), err.status, err.headers);
   if (err instanceof HTTPException) {
     if (err.status === 400 && /malformed json/i.test(err.message)) {
       return c.json(errorBody('invalid_json', 'request body is not valid JSON'), 400);
