@@ -121,7 +121,12 @@ describe('GitHub: connect, PR, follow-ups, webhooks', () => {
     const chosen = await owner.ok('POST', `/v1/tasks/${state.taskId}/winner`, { runId: state.winner });
     expect(chosen.task.winnerRunId).toBe(state.winner);
 
+    const usageBefore = Run.parse((await owner.ok('GET', `/v1/runs/${state.winner}`)).run).usage;
     const { draft } = await owner.ok<{ draft: PullRequestDraft }>('POST', `/v1/tasks/${state.taskId}/pr/draft`, { runId: state.winner });
+    // The writer's call counts on the attempt like any model call.
+    const usageAfter = Run.parse((await owner.ok('GET', `/v1/runs/${state.winner}`)).run).usage;
+    expect(usageAfter.inputTokens).toBeGreaterThan(usageBefore.inputTokens);
+    expect(usageAfter.outputTokens).toBeGreaterThan(usageBefore.outputTokens);
     expect(draft).toMatchObject({ title: 'Say hello in greet()', writtenBy: 'Scripted', note: null });
     expect(draft.template).toContain('## Checklist');
     expect(draft.body).toContain(`Closes #${state.issue}`);

@@ -7,6 +7,9 @@
 import type { CreatePullRequestResponse, PullRequest, PullRequestDraft, UpdatePullRequestResponse } from '../../../protocol/src/index.ts';
 import type { Db } from '../db/client.ts';
 import { getModelProfile } from '../db/queries/model-profiles.ts';
+import { getPrice } from '../db/queries/prices.ts';
+import { recordLlmCall } from '../db/queries/usage.ts';
+import { costMicros } from '../gateway/pricing.ts';
 import { clearChecks, getTaskPr, insertTaskPr, listChecks, updatePr, upsertChecks } from '../db/queries/pull-requests.ts';
 import { getRepo } from '../db/queries/repos.ts';
 import { getUserRun } from '../db/queries/runs.ts';
@@ -64,7 +67,14 @@ export async function draftPr(env: Env, db: Db, task: TaskRow, runId: string): P
   const model = profile && profile.provider !== 'cursor'
     ? { profile, apiKey: await decryptSecret(env.DURSOR_ENCRYPTION_KEY, profile.apiKeyEnc) }
     : null;
-  const draft = await writeDraft({ task, run, conversation, template }, model);
+  const draft = await writeDraft({ task, run, conversation, template }, model, async (call) => {
+    await recordLlmCall(db, {
+      id: newId(), runId: run.id, taskId: task.id, provider: model!.profile.provider, model: call.model, status: call.status,
+      inputTokens: call.tokens.input, outputTokens: call.tokens.output,
+      costMicros: costMicros(call.tokens, await getPrice(db, model!.profile.provider, call.model)),
+      firstByteMs: call.firstByteMs, durationMs: Date.now() - call.started, createdAt: call.started,
+    });
+  });
   return { ...draft, body: withClosingKeyword(draft.body, task.issueNumber) };
 }
 

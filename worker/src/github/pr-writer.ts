@@ -2,12 +2,23 @@
  * Title and body of a pull request, written by a model from the task's conversation, the chosen
  * attempt's summary and diff, following the repository's PR template when it has one. The model
  * is the attempt's own profile (any provider but Cursor), called once, without streaming, with
- * the key that never leaves the Worker. Without a usable model — or when it fails — the draft is
+ * the key that never leaves the Worker; its tokens and cost count on the attempt and task like any
+ * gateway call. Without a usable model — or when it fails — the draft is
  * written from the task itself and says why; the user edits either before submitting.
  */
 import type { PullRequestDraft } from '../../../protocol/src/index.ts';
 import type { ModelProfileRow, RunRow, TaskRow } from '../db/rows.ts';
+import { anthropicAdapter } from '../gateway/anthropic.ts';
+import type { Family } from '../gateway/families.ts';
+import { googleAdapter } from '../gateway/google.ts';
+import { openaiAdapter } from '../gateway/openai.ts';
+import type { Tokens } from '../gateway/pricing.ts';
 import { callProvider, providerTarget } from '../lib/provider-call.ts';
+
+/** What the writer's one model call cost, for the task's usage (priced and stored by the caller). */
+export interface WriterCall { model: string; status: number; tokens: Tokens; started: number; firstByteMs: number }
+
+const USAGE = { openai: openaiAdapter, anthropic: anthropicAdapter, google: googleAdapter } satisfies Record<Family, { usageReader(): { json(b: unknown): void; tokens(): Tokens } }>;
 
 const PATCH_CHARS = 24_000;
 
@@ -55,13 +66,19 @@ export function fallbackDraft(d: DraftInput, note: string): PullRequestDraft {
   return { title: d.task.title, body: d.template ? `${body}\n\n${d.template}`.trim() : body, writtenBy: null, note, template: d.template };
 }
 
-async function callModel(profile: ModelProfileRow, apiKey: string, prompt: string): Promise<string> {
+async function callModel(profile: ModelProfileRow, apiKey: string, prompt: string, onCall?: (call: WriterCall) => Promise<void>): Promise<string> {
   const target = providerTarget(profile);
   if (!target) throw new Error(`${profile.provider} profiles cannot be called from the Worker`);
   const post = async (path: string, body: object) => {
+    const started = Date.now();
     const res = await callProvider(target, apiKey, path, { body });
-    if (!res.ok) throw new Error(`${profile.provider} answered ${res.status}`);
-    return res.json() as Promise<Record<string, unknown>>;
+    const firstByteMs = Date.now() - started;
+    const json = res.ok ? await res.json() as Record<string, unknown> : null;
+    const usage = USAGE[target.family].usageReader();
+    if (json) usage.json(json);
+    await onCall?.({ model: profile.model, status: res.status, tokens: usage.tokens(), started, firstByteMs });
+    if (!json) throw new Error(`${profile.provider} answered ${res.status}`);
+    return json;
   };
   if (target.family === 'openai') {
     const r = await post('/chat/completions', {
@@ -81,10 +98,12 @@ async function callModel(profile: ModelProfileRow, apiKey: string, prompt: strin
   return (r.candidates?.[0]?.content?.parts ?? []).map((p) => p.text ?? '').join('');
 }
 
-export async function writeDraft(d: DraftInput, model: { profile: ModelProfileRow; apiKey: string } | null): Promise<PullRequestDraft> {
+export async function writeDraft(
+  d: DraftInput, model: { profile: ModelProfileRow; apiKey: string } | null, onCall?: (call: WriterCall) => Promise<void>,
+): Promise<PullRequestDraft> {
   if (!model) return fallbackDraft(d, 'no model profile that the Worker can call is attached to this attempt');
   try {
-    const parsed = parseDraft(await callModel(model.profile, model.apiKey, draftPrompt(d)));
+    const parsed = parseDraft(await callModel(model.profile, model.apiKey, draftPrompt(d), onCall));
     if (!parsed) return fallbackDraft(d, `${model.profile.displayName} returned nothing usable`);
     return { ...parsed, writtenBy: model.profile.displayName, note: null, template: d.template };
   } catch (err) {
