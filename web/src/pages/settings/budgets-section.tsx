@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SpendSummary } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
-import { parseBudget } from '../../lib/budgets.ts';
+import { budgetField } from '../../lib/budgets.ts';
 import { formatUsd } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { ErrorText, Field, Loading, StatusText } from '../../components/ui.tsx';
@@ -29,7 +29,7 @@ export function BudgetsSection() {
   const onSubmit = (e: Event) => {
     e.preventDefault();
     void submit(async () => {
-      const body = { defaultTaskBudgetUsd: parseBudget(task, 'Default task budget'), defaultRunBudgetUsd: parseBudget(run, 'Default attempt budget') };
+      const body = { defaultTaskBudgetUsd: budgetField(task, 'Default task budget'), defaultRunBudgetUsd: budgetField(run, 'Default attempt budget') };
       await api.putBudgets(body);
       return 'Saved. New tasks and rounds without a budget of their own use these.';
     }, 'Saving…');
