@@ -31,7 +31,7 @@ const refused = (code: string, message: string) => new GatewayError(401, code, m
  * The active run a per-run token stands for (the gateway and the git-credential route), or a
  * refusal: missing, forged, expired, or its run gone or finished.
  */
-export async function authorizeRunToken(env: Env, token: string | undefined): Promise<GatewayRun> {
+export async function authorizeRunToken(env: Env, token: string | undefined, db = getDb(env.DB)): Promise<GatewayRun> {
   try {
     // Without a real key every token would verify against the empty secret: refuse outright.
     encryptionKeyBytes(env.DURSOR_ENCRYPTION_KEY);
@@ -41,16 +41,16 @@ export async function authorizeRunToken(env: Env, token: string | undefined): Pr
   if (!token) throw refused('missing_api_key', 'no run token: send it as the API key (the runner sets it)');
   const claims = await verifyRunToken(env.DURSOR_ENCRYPTION_KEY, token);
   if (!claims) throw refused('invalid_api_key', 'the run token is invalid or expired');
-  const found = await getGatewayRun(getDb(env.DB), claims.runId);
+  const found = await getGatewayRun(db, claims.runId);
   if (!found || found.run.taskId !== claims.taskId) throw refused('invalid_api_key', 'the run token does not match a run');
   if (isTerminal(found.run.status as RunStatus)) throw refused('run_not_active', `run ${found.run.id} has finished; its token no longer works`);
   return found;
 }
 
 export async function authorizeRun(env: Env, family: Family, token: string | undefined): Promise<RunAccess> {
-  const found = await authorizeRunToken(env, token);
-  const { run, userId } = found;
   const db = getDb(env.DB);
+  const found = await authorizeRunToken(env, token, db);
+  const { run, userId } = found;
   const profile = run.modelProfileId ? await getModelProfileById(db, run.modelProfileId) : undefined;
   if (!profile || profile.userId !== userId) {
     throw new GatewayError(400, 'model_profile_missing', 'the run has no model profile (it may have been deleted)');

@@ -8,17 +8,11 @@
  */
 import type { PullRequestDraft } from '../../../protocol/src/index.ts';
 import type { ModelProfileRow, RunRow, TaskRow } from '../db/rows.ts';
-import { anthropicAdapter } from '../gateway/anthropic.ts';
-import type { Family } from '../gateway/families.ts';
-import { googleAdapter } from '../gateway/google.ts';
-import { openaiAdapter } from '../gateway/openai.ts';
 import type { Tokens } from '../gateway/pricing.ts';
 import { callProvider, providerTarget } from '../lib/provider-call.ts';
 
 /** What the writer's one model call cost, for the task's usage (priced and stored by the caller). */
 export interface WriterCall { model: string; status: number; tokens: Tokens; started: number; firstByteMs: number }
-
-const USAGE = { openai: openaiAdapter, anthropic: anthropicAdapter, google: googleAdapter } satisfies Record<Family, { usageReader(): { json(b: unknown): void; tokens(): Tokens } }>;
 
 const PATCH_CHARS = 24_000;
 
@@ -74,7 +68,7 @@ async function callModel(profile: ModelProfileRow, apiKey: string, prompt: strin
     const res = await callProvider(target, apiKey, path, { body });
     const firstByteMs = Date.now() - started;
     const json = res.ok ? await res.json() as Record<string, unknown> : null;
-    const usage = USAGE[target.family].usageReader();
+    const usage = target.adapter.usageReader();
     if (json) usage.json(json);
     await onCall?.({ model: profile.model, status: res.status, tokens: usage.tokens(), started, firstByteMs });
     if (!json) throw new Error(`${profile.provider} answered ${res.status}`);

@@ -19,14 +19,14 @@ import { HttpError } from '../lib/errors.ts';
 
 export const gitCredentialRoutes = new Hono<AppEnv>()
   .get('/credential', async (c) => {
+    const db = getDb(c.env.DB);
     let found;
     try {
-      found = await authorizeRunToken(c.env, bearer(c.req.raw));
+      found = await authorizeRunToken(c.env, bearer(c.req.raw), db);
     } catch (err) {
       if (err instanceof GatewayError) throw new HttpError(err.status, err.code, err.message);
       throw err;
     }
-    const db = getDb(c.env.DB);
     const task = await getTask(db, found.userId, found.run.taskId);
     const repo = task && await getRepo(db, found.userId, task.repoId);
     if (!repo?.githubFullName) throw new HttpError(404, 'no_credentials', 'this run\'s repository needs no credentials from dursor');
