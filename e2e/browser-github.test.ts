@@ -19,6 +19,7 @@ import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { ROOT, startStack, type Stack } from './harness/stack.ts';
+import { addScriptedProfile, createOwnerInBrowser } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_github_bootstrap_0123456789';
 const REPO = 'acme/app';
@@ -87,18 +88,8 @@ const statuses = async (cards: Locator) => Promise.all((await cards.all()).map((
 
 describe('browser: GitHub journey from setup to a pull request', () => {
   it('sets up, adds a model profile, connects the GitHub App in Settings and adds the repo from GitHub', async () => {
-    await page.goto(stack.url);
-    await page.getByLabel('Email').fill('owner@dursor.test');
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Create owner account' }).click();
-
-    await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByLabel('Provider', { exact: true }).selectOption('openai-compatible');
-    await page.getByLabel('Model', { exact: true }).fill('scripted-model');
-    await page.getByLabel('Display name').fill('Scripted model');
-    await page.getByLabel('Base URL').fill(fake.url);
-    await page.getByLabel('API key').fill('sk-browser-github-key-4321');
-    await page.getByRole('button', { name: 'Add model profile' }).click();
+    await createOwnerInBrowser(page, stack.url);
+    await addScriptedProfile(page, fake.url, 'sk-browser-github-key-4321');
     await expect.poll(() => page.getByTestId('model-profile').count()).toBe(1);
 
     // Not connected yet: the connect forms are on the page, and they pass axe too.

@@ -15,6 +15,7 @@ import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { ROOT, startStack, type Stack } from './harness/stack.ts';
 import { startTcpProxy } from './harness/tcp-proxy.ts';
+import { addScriptedProfile, createOwnerInBrowser } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_bootstrap_token_0123456789';
 const shots = path.join(ROOT, 'e2e/artifacts');
@@ -46,18 +47,8 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   ] });
   const cloneUrl = await git.createRepo('web-app', { 'CHANGELOG.md': '# Changelog\n\n## Unreleased\n' });
 
-  await page.goto(stack.url);
-  await page.getByLabel('Email').fill('owner@dursor.test');
-  await page.getByLabel('Password').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Create owner account' }).click();
-
-  await page.getByRole('link', { name: 'Settings' }).click();
-  await page.getByLabel('Provider', { exact: true }).selectOption('openai-compatible');
-  await page.getByLabel('Model', { exact: true }).fill('scripted-model');
-  await page.getByLabel('Display name').fill('Scripted model');
-  await page.getByLabel('Base URL').fill(fake.url);
-  await page.getByLabel('API key').fill('sk-browser-test-key-9876');
-  await page.getByRole('button', { name: 'Add model profile' }).click();
+  await createOwnerInBrowser(page, stack.url);
+  await addScriptedProfile(page, fake.url, 'sk-browser-test-key-9876');
   await expect.poll(() => page.getByText('Scripted model').count()).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Test connection Scripted model' }).click();
   await expect.poll(() => page.getByTestId('profile-test').getAttribute('data-ok')).toBe('true');
