@@ -3,10 +3,10 @@
  * registration token shown once together with the exact command that starts a runner with it.
  * The list refreshes every 10 s while the page is open, since runner state is live.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { RegistrationToken, Runner } from '../../../../protocol/src/index.ts';
-import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
+import { useSubmit } from '../../lib/use-submit.ts';
 import { formatTime, runnerCommand } from '../../lib/format.ts';
 import { runners } from '../../state/lists.ts';
 import { ResourceList } from '../../components/resource-list.tsx';
@@ -53,27 +53,14 @@ function RunnerRow(props: { runner: Runner }) {
 
 function RegistrationTokenPanel() {
   const [token, setToken] = useState<RegistrationToken | null>(null);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
-  const busy = useRef(false);
+  const { pending, error, submit } = useSubmit();
 
-  const create = async () => {
-    if (busy.current) return;
-    busy.current = true;
-    setPending(true);
-    setError(null);
+  const create = () => submit(async () => {
     setCopied(null);
-    try {
-      const { registrationToken } = await api.createRegistrationToken();
-      setToken(registrationToken);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      busy.current = false;
-      setPending(false);
-    }
-  };
+    const { registrationToken } = await api.createRegistrationToken();
+    setToken(registrationToken);
+  });
 
   const command = token?.token ? runnerCommand(location.origin, token.token) : null;
   const copy = async () => {
