@@ -1,10 +1,10 @@
 /**
  * The lists several pages share: model profiles (settings, new task, run card names), repos,
- * tasks (sidebar), runners, prices and the GitHub connection. One Resource each; pages call
+ * tasks (sidebar), runners, prices, API tokens and the GitHub connection. One Resource each; pages call
  * `ensure()` or `load()`.
  */
 import { signal } from '@preact/signals';
-import type { GitHubConnection, ModelPrice, ModelProfile, Repo, Runner, Task } from '../../../protocol/src/index.ts';
+import type { ApiToken, GitHubConnection, ModelPrice, ModelProfile, Repo, Runner, Task } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
 import { Resource } from './resource.ts';
 
@@ -13,6 +13,7 @@ export const repos = new Resource<Repo[]>(async () => (await api.listRepos()).re
 export const tasks = new Resource<Task[]>(async () => (await api.listTasks()).tasks);
 export const runners = new Resource<Runner[]>(async () => (await api.listRunners()).runners);
 export const prices = new Resource<ModelPrice[]>(async () => (await api.listPrices()).prices);
+export const apiTokens = new Resource<ApiToken[]>(async () => (await api.listApiTokens()).tokens);
 /** Wrapped, because a Resource's null data means "not loaded" and null here means "not connected". */
 export const githubConnection = new Resource<{ connection: GitHubConnection | null }>(() => api.getGitHubConnection());
 
@@ -23,7 +24,7 @@ export const githubConnection = new Resource<{ connection: GitHubConnection | nu
 export const openTaskStatus = signal<{ taskId: string; status: Task['status'] } | null>(null);
 
 export function resetLists(): void {
-  for (const r of [modelProfiles, repos, tasks, runners, prices, githubConnection] as Resource<unknown>[]) r.reset();
+  for (const r of [modelProfiles, repos, tasks, runners, prices, apiTokens, githubConnection] as Resource<unknown>[]) r.reset();
 }
 
 /** Bursts of terminal runs (three attempts finishing together) refresh the sidebar once. */

@@ -8,7 +8,9 @@ import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { formatTime } from '../../lib/format.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
+import { apiTokens } from '../../state/lists.ts';
 import { session } from '../../state/session.ts';
+import { ResourceList } from '../../components/resource-list.tsx';
 import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
 
 export function AccountSection() {
@@ -58,21 +60,11 @@ function PasswordForm() {
 }
 
 function ApiTokens() {
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [shown, setShown] = useState<{ name: string; token: string } | null>(null);
   const { pending, error, done, setError, submit } = useSubmit();
-  const load = async () => {
-    try {
-      setTokens((await api.listApiTokens()).tokens);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  };
   useEffect(() => {
-    void load();
+    void apiTokens.load();
   }, []);
   const onCreate = (e: Event) => {
     e.preventDefault();
@@ -80,14 +72,14 @@ function ApiTokens() {
       const created = await api.createApiToken({ name });
       setShown({ name: created.name, token: created.token });
       setName('');
-      await load();
+      await apiTokens.load();
     }, 'Creating the token…');
   };
   const onRevoke = async (t: ApiToken) => {
     if (!confirm(`Revoke the API token “${t.name}”? Scripts using it stop working at once.`)) return;
     try {
       await api.revokeApiToken(t.id);
-      await load();
+      apiTokens.set((apiTokens.data ?? []).filter((x) => x.id !== t.id));
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -96,24 +88,18 @@ function ApiTokens() {
     <div data-testid="api-tokens">
       <h3>API tokens</h3>
       <p class="hint">For scripts: send <code>Authorization: Bearer &lt;token&gt;</code> to the API under <code>/v1</code>.</p>
-      {loadError ? <ErrorText message={`Could not load the tokens: ${loadError}`} /> : null}
-      {tokens === null && !loadError ? <p class="loading" role="status">Loading tokens…</p> : null}
-      {tokens?.length === 0 ? <p class="empty">No API tokens yet — create one below.</p> : null}
-      {tokens?.length ? (
-        <ul class="resource-list">
-          {tokens.map((t) => (
-            <li key={t.id} data-testid="api-token">
-              <div class="item-main">
-                <strong>{t.name}</strong>
-                <span class="item-detail">Created {formatTime(t.createdAt)} · {t.lastUsedAt ? `last used ${formatTime(t.lastUsedAt)}` : 'never used'}</span>
-              </div>
-              <button type="button" class="secondary small" onClick={() => void onRevoke(t)}>
-                Revoke<span class="visually-hidden"> {t.name}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ResourceList resource={apiTokens} loading="Loading tokens…" emptyTestId="api-tokens-empty" empty="No API tokens yet — create one below."
+        row={(t) => (
+          <li key={t.id} data-testid="api-token">
+            <div class="item-main">
+              <strong>{t.name}</strong>
+              <span class="item-detail">Created {formatTime(t.createdAt)} · {t.lastUsedAt ? `last used ${formatTime(t.lastUsedAt)}` : 'never used'}</span>
+            </div>
+            <button type="button" class="secondary small" onClick={() => void onRevoke(t)}>
+              Revoke<span class="visually-hidden"> {t.name}</span>
+            </button>
+          </li>
+        )} />
       {shown ? (
         <div class="token-box" role="status" data-testid="api-token-created">
           <p>Token <strong>{shown.name}</strong> — copy it now, it is not shown again:</p>
