@@ -5,16 +5,17 @@
  * Google `{ error: { code, message, status } }`.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HttpError } from '../lib/errors.ts';
 import type { Family } from './families.ts';
 
-export class GatewayError extends Error {
-  readonly status: ContentfulStatusCode;
-  readonly code: string;
+/**
+ * A gateway refusal: the gateway answers it in the provider's format; anywhere else (the runner's
+ * git-credential route shares the run-token check) it is an HttpError like any other.
+ */
+export class GatewayError extends HttpError {
   constructor(status: ContentfulStatusCode, code: string, message: string) {
-    super(message);
+    super(status, code, message);
     this.name = 'GatewayError';
-    this.status = status;
-    this.code = code;
   }
 }
 

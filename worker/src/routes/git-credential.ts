@@ -10,7 +10,6 @@ import { getConnection } from '../db/queries/github.ts';
 import { getRepo } from '../db/queries/repos.ts';
 import { getTask } from '../db/queries/tasks.ts';
 import { bearer } from '../gateway/adapter.ts';
-import { GatewayError } from '../gateway/refusals.ts';
 import { authorizeRunToken } from '../gateway/run-access.ts';
 import { clientFor } from '../github/client.ts';
 import { github } from '../github/errors.ts';
@@ -20,13 +19,7 @@ import { HttpError } from '../lib/errors.ts';
 export const gitCredentialRoutes = new Hono<AppEnv>()
   .get('/credential', async (c) => {
     const db = getDb(c.env.DB);
-    let found;
-    try {
-      found = await authorizeRunToken(c.env, bearer(c.req.raw), db);
-    } catch (err) {
-      if (err instanceof GatewayError) throw new HttpError(err.status, err.code, err.message);
-      throw err;
-    }
+    const found = await authorizeRunToken(c.env, bearer(c.req.raw), db);
     const task = await getTask(db, found.userId, found.run.taskId);
     const repo = task && await getRepo(db, found.userId, task.repoId);
     if (!repo?.githubFullName) throw new HttpError(404, 'no_credentials', 'this run\'s repository needs no credentials from dursor');
