@@ -13,7 +13,7 @@ import { getModelProfile } from '../db/queries/model-profiles.ts';
 import { getRepo } from '../db/queries/repos.ts';
 import { getBudgetDefaults } from '../db/queries/user-settings.ts';
 import { failRuns, getUserRun, insertRound } from '../db/queries/runs.ts';
-import { latestUserMessage, listMessages } from '../db/queries/tasks.ts';
+import { listMessages } from '../db/queries/tasks.ts';
 import type { MessageRow, RunRow, TaskRow } from '../db/rows.ts';
 import type { Env } from '../env.ts';
 import { userMessage } from '../routes/tasks.ts';
@@ -68,9 +68,8 @@ async function resolveParent(db: Db, userId: string, taskId: string, parentRunId
   return { id: run.id, branch: baseRef ?? run.branch, executor: run.executor as ExecutorId, agentSession: run.agentSession };
 }
 
-/** The conversation before the instruction: user and assistant messages, oldest first, content only. */
-async function historyBefore(db: Db, taskId: string, instruction: MessageRow | null): Promise<Assignment['history']> {
-  const all = await listMessages(db, taskId);
+/** The conversation before the instruction (all of it for a new one): user and assistant messages, oldest first, content only. */
+function historyBefore(all: MessageRow[], instruction: MessageRow | null): Assignment['history'] {
   const cut = instruction ? all.findIndex((m) => m.id === instruction.id) : -1;
   const before = cut >= 0 ? all.slice(0, cut) : all;
   const out: Assignment['history'] = [];
@@ -91,13 +90,14 @@ export async function startRound(env: Env, db: Db, task: TaskRow, body: RoundReq
   if (!repo) throw notFound('repo');
   const now = Date.now();
   const fresh = body.message !== undefined ? userMessage(task.id, body.message, now) : null;
+  const all = await listMessages(db, task.id);
   const message: MessageRow | undefined = fresh ?? (body.messageId !== undefined
-    ? (await listMessages(db, task.id)).find((m) => m.id === body.messageId && m.role === 'user')
-    : await latestUserMessage(db, task.id));
+    ? all.find((m) => m.id === body.messageId && m.role === 'user')
+    : all.findLast((m) => m.role === 'user'));
   if (!message && body.messageId !== undefined) throw notFound(`user message ${body.messageId} in this task`);
   if (!message) throw badRequest('message: the task has no instruction yet; send one');
   // A fresh message is not stored yet: everything stored comes before it.
-  const history = await historyBefore(db, task.id, fresh ? null : message);
+  const history = historyBefore(all, fresh ? null : message);
 
   const { rows, newRuns } = planRound({
     taskId: task.id, messageId: message.id, instruction: message.content, history,

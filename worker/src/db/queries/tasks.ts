@@ -29,11 +29,6 @@ export async function listMessages(db: Db, taskId: string): Promise<MessageRow[]
   return db.select().from(messages).where(eq(messages.taskId, taskId)).orderBy(asc(messages.createdAt), sql`rowid`);
 }
 
-export async function latestUserMessage(db: Db, taskId: string): Promise<MessageRow | undefined> {
-  return db.select().from(messages).where(and(eq(messages.taskId, taskId), eq(messages.role, 'user')))
-    .orderBy(desc(messages.createdAt), sql`rowid desc`).limit(1).get();
-}
-
 export async function setWinner(db: Db, taskId: string, runId: string): Promise<void> {
   await db.update(tasks).set({ winnerRunId: runId, updatedAt: Date.now() }).where(eq(tasks.id, taskId));
 }
