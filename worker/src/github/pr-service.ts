@@ -20,7 +20,7 @@ import { HttpError, notFound } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { decryptSecret } from '../lib/secret-box.ts';
 import { readChecks, toPrCheck } from './checks.ts';
-import { compareUrl, moveBranch, openPull, prBranchName, pullState, readPull } from './pull-ops.ts';
+import { compareUrl, moveBranch, openPull, prBranchName, pullState, readPull, type GhPull } from './pull-ops.ts';
 import { writeDraft } from './pr-writer.ts';
 import { githubRepoOf } from './repo-access.ts';
 import { readTemplate } from './template.ts';
@@ -128,13 +128,18 @@ export async function updatePrFromRun(
   return { pr: await toPullRequest(db, (await getTaskPr(db, task.id))!), outcome: moved.outcome };
 }
 
+/** What GitHub says of the PR (a refresh, or a `pull_request` webhook): state, head, title; checks of an older head go. */
+export async function syncPull(db: Db, pr: PullRequestRow, pull: Pick<GhPull, 'state' | 'merged' | 'merged_at' | 'title'> & { head: { sha: string } }): Promise<void> {
+  if (pull.head.sha !== pr.headSha) await clearChecks(db, pr.id);
+  await updatePr(db, pr.id, { state: pullState(pull), headSha: pull.head.sha, title: pull.title });
+}
+
 export async function refreshPr(env: Env, db: Db, task: TaskRow): Promise<PullRequest> {
   const pr = await taskPrOrFail(db, task);
   const repo = await taskRepo(db, task);
   const { kit } = await githubRepoOf(db, env.DURSOR_ENCRYPTION_KEY, repo);
   const pull = await readPull(kit, repo.githubFullName!, pr.number);
-  if (pull.head.sha !== pr.headSha) await clearChecks(db, pr.id);
-  await updatePr(db, pr.id, { state: pullState(pull), headSha: pull.head.sha, title: pull.title });
+  await syncPull(db, pr, pull);
   await upsertChecks(db, await readChecks(kit, repo.githubFullName!, pr.id, pull.head.sha));
   return toPullRequest(db, (await getTaskPr(db, task.id))!);
 }

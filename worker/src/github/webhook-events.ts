@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { CreateRunsRequest, ExecutorId } from '../../../protocol/src/index.ts';
 import type { Db } from '../db/client.ts';
-import { clearChecks, findPrByGitHub, findPrsByHead, insertTaskPr, updatePr, upsertChecks } from '../db/queries/pull-requests.ts';
+import { findPrByGitHub, findPrsByHead, insertTaskPr, upsertChecks } from '../db/queries/pull-requests.ts';
 import { getRepo } from '../db/queries/repos.ts';
 import { listRuns } from '../db/queries/runs.ts';
 import { getTask } from '../db/queries/tasks.ts';
@@ -23,6 +23,7 @@ import { startRound } from '../lib/rounds.ts';
 import { checkRunRow, statusRow } from './checks.ts';
 import { clientFor } from './client.ts';
 import { commentOn, pullState } from './pull-ops.ts';
+import { syncPull } from './pr-service.ts';
 
 const MENTION = /(^|[^\w@])@dursor\b/i;
 
@@ -131,8 +132,7 @@ export async function handleEvent(ctx: WebhookContext, event: string, payload: u
       const found = await findPrByGitHub(ctx.db, e.data.repository.full_name, p.number);
       if (!found && e.data.action === 'opened') return adoptLinkedPr(ctx, e.data.repository.full_name, p);
       if (!found || found.userId !== ctx.conn.userId) return { handled: 'ignored: not a dursor pull request' };
-      if (p.head.sha !== found.pr.headSha) await clearChecks(ctx.db, found.pr.id);
-      await updatePr(ctx.db, found.pr.id, { state: pullState(p), headSha: p.head.sha, title: p.title });
+      await syncPull(ctx.db, found.pr, p);
       return { handled: `pull request ${pullState(p)}` };
     }
     case 'check_run': {
