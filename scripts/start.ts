@@ -39,13 +39,13 @@ function devVars(): Record<string, string> {
 
 function step(title: string, args: string[]) {
   console.log(`· ${title}`);
-  execFileSync(node, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  execFileSync(node, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } });
 }
 
 const children: ChildProcess[] = [];
 function start(name: string, args: string[]): ChildProcess {
   // Own process group, so stopping reaches wrangler's workerd children too.
-  const child = spawn(node, args, { cwd: root, detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const child = spawn(node, args, { cwd: root, detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping.`);

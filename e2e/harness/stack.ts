@@ -32,7 +32,7 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dursor-e2e-'));
   const persist = path.join(dir, 'state');
-  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' };
   await run(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'dursor', '--local', '--persist-to', persist], { cwd: ROOT, env });
   const port = await freePort();
   const vars: Record<string, string> = {
