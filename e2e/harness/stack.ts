@@ -13,7 +13,11 @@ import { freePort, waitFor } from './ports.ts';
 import { startProcess, type Proc } from './processes.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const WRANGLER = path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+/**
+ * The wrangler the stack runs: the project's own, unless `DURSOR_E2E_WRANGLER` names another
+ * `wrangler.js` (e.g. the Workers pool's older copy, to show a test reproduces a wrangler bug).
+ */
+export const WRANGLER = process.env.DURSOR_E2E_WRANGLER || path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const run = promisify(execFile);
 
 export interface Stack {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterTasks, needsPolling, rowStatus } from '../src/lib/task-filter.ts';
+import { filterTasks, rowStatus, upsertTask } from '../src/lib/task-filter.ts';
 import { resolveTheme } from '../src/lib/theme.ts';
 
 describe('theme', () => {
@@ -34,12 +34,15 @@ describe('live badges', () => {
     expect(rowStatus(tasks[2], null)).toBe('failed');
   });
 
-  it('polls while a task runs or the open task is ahead of its row, not otherwise', () => {
-    expect(needsPolling(tasks, null)).toBe(true);
-    const settled = [tasks[0], tasks[2]];
-    expect(needsPolling(settled, null)).toBe(false);
-    expect(needsPolling(settled, { taskId: 't1', status: 'done' })).toBe(false);
-    expect(needsPolling(settled, { taskId: 't1', status: 'running' })).toBe(true);
-    expect(needsPolling(null, null)).toBe(false);
+  it('a feed update replaces an older row, never a newer one, and adds an unknown task in list order', () => {
+    const list = [
+      { id: 't2', createdAt: 20, updatedAt: 25, status: 'running' },
+      { id: 't1', createdAt: 10, updatedAt: 15, status: 'done' },
+    ];
+    expect(upsertTask(list, { id: 't2', createdAt: 20, updatedAt: 30, status: 'done' })[0].status).toBe('done');
+    // A list load that was read before the update must not win over it.
+    expect(upsertTask(list, { id: 't2', createdAt: 20, updatedAt: 24, status: 'idle' })).toBe(list);
+    expect(upsertTask(list, { id: 't3', createdAt: 30, updatedAt: 30, status: 'idle' }).map((t) => t.id)).toEqual(['t3', 't2', 't1']);
+    expect(upsertTask(list, { id: 't0', createdAt: 5, updatedAt: 5, status: 'idle' }).map((t) => t.id)).toEqual(['t2', 't1', 't0']);
   });
 });

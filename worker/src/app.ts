@@ -15,6 +15,7 @@ import { errorBody } from './lib/errors.ts';
 import { onError, onNotFound } from './lib/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { gitCredentialRoutes } from './routes/git-credential.ts';
+import { liveRoutes } from './routes/live.ts';
 import { githubWebhookRoutes } from './routes/github-webhook.ts';
 import { githubRoutes } from './routes/github.ts';
 import { modelProfileRoutes } from './routes/model-profiles.ts';
@@ -48,6 +49,7 @@ export const app = new Hono<AppEnv>()
   .route('/tasks', taskRunRoutes)
   .route('/tasks', taskLiveRoutes)
   .route('/tasks', pullRequestRoutes)
+  .route('/live', liveRoutes)
   .route('/runs', runRoutes)
   .route('/runners', runnerRoutes)
   .route('/prices', priceRoutes)

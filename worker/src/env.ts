@@ -1,11 +1,13 @@
 /** Bindings and vars of the dursor Worker (see wrangler.toml). */
 import type { TaskRoom } from './task-room/task-room.ts';
 import type { RunnerPool } from './runner-pool/runner-pool.ts';
+import type { UserFeed } from './user-feed/user-feed.ts';
 
 export interface Env {
   DB: D1Database;
   TASK_ROOM: DurableObjectNamespace<TaskRoom>;
   RUNNER_POOL: DurableObjectNamespace<RunnerPool>;
+  USER_FEED: DurableObjectNamespace<UserFeed>;
   ASSETS: Fetcher;
   /** "true" lets repo and model base URLs use http and loopback/private addresses (local development). */
   DURSOR_ALLOW_PRIVATE_URLS: string;

@@ -8,6 +8,7 @@ import type { Env } from './env.ts';
 
 export { TaskRoom } from './task-room/task-room.ts';
 export { RunnerPool } from './runner-pool/runner-pool.ts';
+export { UserFeed } from './user-feed/user-feed.ts';
 
 export default {
   fetch(request, env, ctx) {

@@ -1,13 +1,16 @@
 /**
  * Sidebar list of tasks (GET /v1/tasks, newest first) with each task's live status and a title
- * filter; the open one is marked. Badges stay live: the list is re-read on an interval while a
- * task is running, and at once when the open task's live status moves past its row.
+ * filter; the open one is marked. Badges stay live without polling: the user's feed socket
+ * (lib/feed.ts) sends each task's row as it changes, and the open task's own live status wins
+ * over its row (it is a moment ahead of D1).
  */
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import type { Task } from '../../../protocol/src/index.ts';
+import { FeedConnection } from '../lib/feed.ts';
 import { currentPath } from '../lib/router.ts';
-import { filterTasks, needsPolling, rowStatus, TASK_POLL_MS } from '../lib/task-filter.ts';
-import { openTaskStatus, refreshTasksSoon, tasks } from '../state/lists.ts';
+import { filterTasks, rowStatus, upsertTask } from '../lib/task-filter.ts';
+import { openTaskStatus, tasks } from '../state/lists.ts';
 import { Link } from './link.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { Empty, LoadError, Loading } from './ui.tsx';
@@ -16,9 +19,6 @@ import { Empty, LoadError, Loading } from './ui.tsx';
 const query = signal('');
 
 export function TaskList() {
-  useEffect(() => {
-    void tasks.ensure();
-  }, []);
   useLiveBadges();
   const { status, data, error } = tasks.state.value;
   const path = currentPath.value;
@@ -66,25 +66,29 @@ export function TaskList() {
   );
 }
 
-/** Keeps every row's badge current without a socket per task. */
+/**
+ * Keeps every row current from the feed. After each (re)connect the list is reloaded (the feed
+ * replays nothing), and the rows the feed sent meanwhile are applied on top: whichever of a row
+ * and an update is newer wins (upsertTask), so a slow reload cannot undo a fresher badge.
+ */
 function useLiveBadges(): void {
-  const list = tasks.state.value.data;
-  const open = openTaskStatus.value;
-  const poll = needsPolling(list, open);
-  // The open task's status changed (a follow-up started, the last attempt ended): re-read now.
   useEffect(() => {
-    if (open && tasks.state.peek().data?.find((t) => t.id === open.taskId)?.status !== open.status) refreshTasksSoon();
-  }, [open?.taskId, open?.status]);
-  useEffect(() => {
-    if (!poll) return;
-    const reload = () => {
-      if (!document.hidden) void tasks.load();
+    let seen = new Map<string, Task>();
+    const apply = (task: Task) => {
+      const list = tasks.state.peek().data;
+      if (list) tasks.set(upsertTask(list, task));
     };
-    const timer = setInterval(reload, TASK_POLL_MS);
-    document.addEventListener('visibilitychange', reload);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', reload);
-    };
-  }, [poll]);
+    const feed = new FeedConnection({
+      onHello: () => {
+        seen = new Map();
+        const pending = seen;
+        void tasks.load().then(() => pending.forEach(apply));
+      },
+      onTask: (task) => {
+        seen.set(task.id, task);
+        apply(task);
+      },
+    });
+    return () => feed.close();
+  }, []);
 }

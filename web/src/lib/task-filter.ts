@@ -1,7 +1,7 @@
 /**
  * Sidebar task list rules (pure, unit-tested): the title filter, the status each row shows (the
- * open task's live status beats the list's D1 row, which lags the task's room), and whether the
- * list must be refreshed on an interval to keep the other rows' badges live.
+ * open task's live status beats the list's D1 row, which lags the task's room), and how a feed
+ * update (lib/feed.ts) lands in the list.
  */
 import type { Task } from '../../../protocol/src/index.ts';
 
@@ -19,13 +19,15 @@ export function rowStatus(task: Pick<Task, 'id' | 'status'>, open: OpenTaskStatu
 }
 
 /**
- * Poll while a listed task is running (its badge changes without us opening it), or while the
- * open task's live status and its row disagree (the row has yet to catch up with the room).
+ * The list with `task` put in its place (a feed update, issue 9): a newer row replaces the one we
+ * hold, an older one is ignored (a list load and a feed message can cross), an unknown task is
+ * added; newest first, as `GET /v1/tasks` orders them.
  */
-export function needsPolling(tasks: readonly Pick<Task, 'id' | 'status'>[] | null, open: OpenTaskStatus): boolean {
-  if (!tasks) return false;
-  return tasks.some((t) => t.status === 'running' || (open?.taskId === t.id && open.status !== t.status));
+export function upsertTask<T extends Pick<Task, 'id' | 'createdAt' | 'updatedAt'>>(tasks: readonly T[], task: T): T[] {
+  const at = tasks.findIndex((t) => t.id === task.id);
+  if (at >= 0) {
+    if (tasks[at].updatedAt > task.updatedAt) return tasks as T[];
+    return tasks.map((t, i) => (i === at ? task : t));
+  }
+  return [task, ...tasks].sort((a, b) => b.createdAt - a.createdAt);
 }
-
-/** How often the list is re-read while `needsPolling`; a GET of one small list. */
-export const TASK_POLL_MS = 5_000;

@@ -26,13 +26,3 @@ export const openTaskStatus = signal<{ taskId: string; status: Task['status'] } 
 export function resetLists(): void {
   for (const r of [modelProfiles, repos, tasks, runners, prices, apiTokens, githubConnection] as Resource<unknown>[]) r.reset();
 }
-
-/** Bursts of terminal runs (three attempts finishing together) refresh the sidebar once. */
-let tasksTimer: ReturnType<typeof setTimeout> | null = null;
-export function refreshTasksSoon(delayMs = 300): void {
-  if (tasksTimer) return;
-  tasksTimer = setTimeout(() => {
-    tasksTimer = null;
-    void tasks.load();
-  }, delayMs);
-}

@@ -12,7 +12,6 @@ import { api } from '../lib/endpoints.ts';
 import type { TaskDetail } from '../lib/endpoints.ts';
 import { LiveConnection } from '../lib/live.ts';
 import type { LiveState } from '../lib/live.ts';
-import { refreshTasksSoon } from './lists.ts';
 import { Resource } from './resource.ts';
 import { applyEvents, emptyRun } from './task-model.ts';
 import type { RunView } from './task-model.ts';
@@ -82,9 +81,8 @@ export class TaskStore {
       }
     });
     // A run we have no REST row for (created elsewhere) or a run that just ended: refresh the
-    // summary rows so titles, attempts and final stats match D1.
+    // summary rows so titles, attempts and final stats match D1. (The sidebar hears from the feed.)
     if (unknownRun || finished) this.reloadDetailSoon();
-    if (finished) refreshTasksSoon();
   }
 
   /** Marks the attempt the user chose as the best one; the task row comes back with it. */

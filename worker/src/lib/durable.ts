@@ -13,12 +13,13 @@ export function runnerPoolStub(env: Env, pool: string) {
   return env.RUNNER_POOL.get(env.RUNNER_POOL.idFromName(pool));
 }
 
-export async function callDurable<T>(what: 'task room' | 'runner pool', fn: () => Promise<T>): Promise<T> {
+const UNAVAILABLE = { 'task room': 'task_room_unavailable', 'runner pool': 'runner_pool_unavailable', 'user feed': 'user_feed_unavailable' } as const;
+
+export async function callDurable<T>(what: keyof typeof UNAVAILABLE, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     console.error(`${what} call failed:`, err instanceof Error ? err.message : String(err));
-    const code = what === 'task room' ? 'task_room_unavailable' : 'runner_pool_unavailable';
-    throw new HttpError(503, code, `the ${what} could not handle the request; try again`);
+    throw new HttpError(503, UNAVAILABLE[what], `the ${what} could not handle the request; try again`);
   }
 }

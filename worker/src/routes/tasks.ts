@@ -20,6 +20,7 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { notFound } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { jsonBody } from '../lib/validate.ts';
+import { publishTask } from '../user-feed/publish.ts';
 
 const TITLE_MAX = 80;
 
@@ -66,6 +67,7 @@ export const taskRoutes = new Hono<AppEnv>()
     };
     const message = userMessage(task.id, instruction, now);
     await insertTaskWithMessage(db, task, message);
+    await publishTask(c.env, task);
     return c.json({ task: toTask(task), message: toMessage(message) }, 201);
   })
   .get('/:id', requireUser, async (c) => {

@@ -4,7 +4,8 @@
  * (status, runner, retries, timings, first token, error and, once a result exists, branch,
  * commits, files, stats, patch, summary, agent session), inserts the run's assistant message (id
  * fixed when the result was stored, so a retry never duplicates it), and recomputes the task's
- * status — all in one D1 batch. Flushes are chained so D1 always ends at the latest state even when handlers interleave
+ * status — all in one D1 batch, which ends by reading the task's row back for `onTask` (the
+ * user's open tabs, user-feed/). Flushes are chained so D1 always ends at the latest state even when handlers interleave
  * while awaiting D1. A failed flush leaves the runs unsynced; the alarm retries (alarm.ts).
  */
 import { drizzle } from 'drizzle-orm/d1';
@@ -14,6 +15,7 @@ import { messages, runs, tasks } from '../db/schema.ts';
 import { getMeta } from './schema.ts';
 import { markSynced, unsyncedRuns } from './run-store.ts';
 import type { RunState } from './run-store.ts';
+import type { TaskRow } from '../db/rows.ts';
 
 function runFields(r: RunState, now: number) {
   const base = {
@@ -55,13 +57,15 @@ export class D1Sync {
   #sql: SqlStorage;
   #db: D1Database;
   #onFailure: () => Promise<void>;
+  #onTask: (row: TaskRow) => Promise<void>;
   #chain: Promise<void> = Promise.resolve();
 
-  /** `onFailure` schedules the retry (the room arms its alarm). */
-  constructor(sql: SqlStorage, db: D1Database, onFailure: () => Promise<void>) {
+  /** `onFailure` schedules the retry (the room arms its alarm); `onTask` gets the task row as written. */
+  constructor(sql: SqlStorage, db: D1Database, onFailure: () => Promise<void>, onTask: (row: TaskRow) => Promise<void> = async () => {}) {
     this.#sql = sql;
     this.#db = db;
     this.#onFailure = onFailure;
+    this.#onTask = onTask;
   }
 
   /** Write every unsynced run to D1. Never rejects; returns false if D1 could not be written. */
@@ -95,16 +99,20 @@ export class D1Sync {
       WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId}) THEN 'failed'
       ELSE ${tasks.status} END`;
     const taskUpdate = db.update(tasks).set({ status, updatedAt: now }).where(eq(tasks.id, taskId));
+    const taskRead = db.select().from(tasks).where(eq(tasks.id, taskId));
+    let written: TaskRow | undefined;
     try {
-      // The task update goes last so it sees the run rows written before it in the same batch.
-      const batch = [...stmts, taskUpdate] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]];
-      await db.batch(batch);
+      // The task update comes after the run rows so it sees them; the read comes last so it sees all.
+      const batch = [...stmts, taskUpdate, taskRead] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]];
+      const results = await db.batch(batch);
+      written = (results.at(-1) as TaskRow[])[0];
     } catch (err) {
       console.error('task-room: D1 write-back failed; the alarm retries', taskId, String(err));
       await this.#onFailure().catch(() => undefined);
       return false;
     }
     for (const r of dirty) markSynced(this.#sql, r.runId, r.version);
+    if (written) await this.#onTask(written);
     return true;
   }
 }

@@ -6,6 +6,7 @@ import type { Env } from '../env.ts';
 import { D1Sync } from './d1-sync.ts';
 import { D1_RETRY_MS, armAlarm } from './leases.ts';
 import { getMeta } from './schema.ts';
+import { publishTask } from '../user-feed/publish.ts';
 
 export interface Room {
   ctx: DurableObjectState;
@@ -16,7 +17,7 @@ export interface Room {
 
 export function createRoom(ctx: DurableObjectState, env: Env): Room {
   const sql = ctx.storage.sql;
-  const room: Room = { ctx, env, sql, d1: new D1Sync(sql, env.DB, () => armAlarm(room, Date.now() + D1_RETRY_MS)) };
+  const room: Room = { ctx, env, sql, d1: new D1Sync(sql, env.DB, () => armAlarm(room, Date.now() + D1_RETRY_MS), (row) => publishTask(env, row)) };
   return room;
 }
 
