@@ -16,6 +16,15 @@ export type Provider = z.infer<typeof Provider>;
 export const WireApi = z.enum(['chat', 'responses']);
 export type WireApi = z.infer<typeof WireApi>;
 
+/** What people call each agent (UI labels, reasons the Worker writes). */
+export const EXECUTOR_NAMES: Record<ExecutorId, string> = {
+  'patch-agent': 'Patch agent (dursor)',
+  'claude-code': 'Claude Code',
+  codex: 'Codex',
+  'gemini-cli': 'Gemini CLI',
+  'cursor-agent': 'Cursor agent',
+};
+
 /**
  * Which providers' model profiles each executor runs on. A `cursor` profile only holds the key the
  * Cursor agent needs: it is the one executor that cannot be pointed at dursor's gateway.

@@ -12,6 +12,17 @@ export const LIMITS = {
   patchMaxBytes: 512 * 1024,
   /** Default lease for an assigned run; renewed by heartbeats every leaseMs/3 (DESIGN §6). */
   defaultLeaseMs: 30_000,
+  /**
+   * A leased run whose runner's run socket closed and did not come back within this time is
+   * treated as lost at once instead of at lease expiry (issue 9: a killed runner's attempt runs
+   * again elsewhere within seconds). Runners reconnect a dropped socket well inside it.
+   */
+  runSocketGraceMs: 5_000,
+  /**
+   * A queued run for an agent that no connected runner offers fails after waiting this long
+   * (issue 9: it used to wait forever as "waiting for a runner with a free slot").
+   */
+  noRunnerWaitMs: 5 * 60_000,
   /** A run that loses its runner is re-queued at most this many times, then fails. */
   maxLostRetries: 2,
   /** Cancel: runner interrupts, waits this grace period, then kills the executor. */

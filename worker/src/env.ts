@@ -13,6 +13,8 @@ export interface Env {
   DURSOR_ALLOW_PRIVATE_URLS: string;
   /** Lease of an assigned run in ms, as a string var. */
   DURSOR_LEASE_MS: string;
+  /** How long a queued run waits for a runner that offers its agent, in ms (default LIMITS.noRunnerWaitMs; tests shorten it). */
+  DURSOR_NO_RUNNER_MS?: string;
   /** base64 of 32 random bytes: AES-GCM key for secrets at rest and HMAC key for run tokens. */
   DURSOR_ENCRYPTION_KEY: string;
   /**

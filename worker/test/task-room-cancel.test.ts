@@ -3,12 +3,16 @@
  * write-back of results to D1 (runs row, assistant message, task status).
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '../../protocol/src/index.ts';
 import { d1Run, d1TaskStatus, seedTask } from './do-helpers/seed.ts';
-import { cleanup, ev, expire, openRunStream, openViewer, poolOffers, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
+import { busyRunner, cleanup, ev, expire, openRunStream, openViewer, poolOffers, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
 
 afterEach(cleanup);
+// Claims are driven by hand here; a busy runner offering the agent keeps the pool from warning that none does.
+beforeEach(async () => {
+  await busyRunner();
+});
 
 async function created(count: number) {
   const task = await seedTask(count);

@@ -49,7 +49,7 @@ describe('claim', () => {
     await room.release(runId, 1, 'busy');
     expect((await roomRun(task.taskId, runId)).status).toBe('queued');
     const events = await storedEvents(task.taskId);
-    expect(events.at(-1)).toMatchObject({ type: 'status', status: 'queued', reason: 'released: busy' });
+    expect(events.findLast((e) => e.type === 'status')).toMatchObject({ type: 'status', status: 'queued', reason: 'released: busy' });
     expect((await poolOffers()).map((o) => o.run_id)).toContain(runId);
     expect((await room.claim(runId, 'runner-b'))?.assignment).toBe(2);
   });
@@ -126,6 +126,50 @@ describe('lease expiry (alarm)', () => {
     await runDurableObjectAlarm(room);
     expect((await roomRun(task.taskId, runId)).status).toBe('assigned');
     expect(sock.closed).toBeNull();
+  });
+});
+
+describe('a run socket that closes (issue 9)', () => {
+  const longLease = (taskId: string, runId: string) => runInDurableObject(roomStub(taskId), (_, ctx) => {
+    ctx.storage.sql.exec('UPDATE runs SET lease_until = ? WHERE run_id = ?', Date.now() + 60_000, runId);
+  });
+
+  it('cuts the lease to the grace, so a runner that died loses its run in seconds, not a lease', async () => {
+    const task = await seedTask(1);
+    const room = roomStub(task.taskId);
+    await room.createRuns(task.taskId, task.runs);
+    const runId = task.runs[0].runId;
+    await room.claim(runId, 'runner-a');
+    const sock = await openRunStream(task.taskId, runId, 1, 'runner-a');
+    await sock.next();
+    await longLease(task.taskId, runId);
+    sock.close();
+    const grace = Math.min(LIMITS.runSocketGraceMs, 2000);
+    await expect.poll(async () => Number((await roomRun(task.taskId, runId)).lease_until) - Date.now(), { timeout: 3000 }).toBeLessThanOrEqual(grace);
+    expect(await runInDurableObject(room, (_, ctx) => ctx.storage.getAlarm())).toBeLessThanOrEqual(Date.now() + grace);
+    await expire(task.taskId, runId, 'lease_until');
+    await runDurableObjectAlarm(room);
+    expect(await statusTrail(task.taskId, runId)).toEqual(['queued', 'assigned', 'lost', 'queued']);
+  });
+
+  it('leaves the lease alone while another socket of the assignment is open (a reconnect that came first)', async () => {
+    const task = await seedTask(1);
+    const room = roomStub(task.taskId);
+    await room.createRuns(task.taskId, task.runs);
+    const runId = task.runs[0].runId;
+    await room.claim(runId, 'runner-a');
+    const older = await openRunStream(task.taskId, runId, 1, 'runner-a');
+    await older.next();
+    const newer = await openRunStream(task.taskId, runId, 1, 'runner-a');
+    expect(await newer.next()).toMatchObject({ type: 'attached' });
+    await older.waitClose(); // replaced by the newer one
+    await longLease(task.taskId, runId);
+    older.close();
+    newer.send({ type: 'heartbeat' });
+    newer.send({ type: 'frame', frame: 1, events: [ev.text(runId, 'still here')] });
+    await newer.nextOfType('ack');
+    expect(Number((await roomRun(task.taskId, runId)).lease_until) - Date.now()).toBeGreaterThan(1000);
+    expect((await roomRun(task.taskId, runId)).status).toBe('assigned');
   });
 });
 

@@ -3,14 +3,18 @@
  * validation, and hibernation (evict the DO; frames still flow, attachments survive).
  */
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../protocol/src/index.ts';
 import type { RunEvent, StoredEvent } from '../../protocol/src/index.ts';
 import { seedTask } from './do-helpers/seed.ts';
-import { cleanup, ev, openRunStream, openViewer, roomStub, storedEvents } from './do-helpers/stubs.ts';
+import { busyRunner, cleanup, ev, openRunStream, openViewer, roomStub, storedEvents } from './do-helpers/stubs.ts';
 import type { TestSocket } from './do-helpers/test-socket.ts';
 
 afterEach(cleanup);
+// Claims are driven by hand here; a busy runner offering the agent keeps the pool from warning that none does.
+beforeEach(async () => {
+  await busyRunner();
+});
 
 /** Create runs, claim `claimed` of them for `runnerId` and attach a run socket to each. */
 async function startRuns(count: number, claimed = count, runnerId = 'runner-a') {

@@ -5,13 +5,13 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import type { LiveRunner, RunOffer } from '../task-room/types.ts';
+import type { LiveRunner, OfferReply, RunOffer } from '../task-room/types.ts';
 import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
 import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
-import { readyRunners, toLiveRunner } from './runner-sockets.ts';
+import { coverage, readyRunners, toLiveRunner } from './runner-sockets.ts';
 
 export class RunnerPool extends DurableObject<Env> {
   readonly #pool: Pool;
@@ -42,10 +42,14 @@ export class RunnerPool extends DurableObject<Env> {
     await onPoolSocketGone(this.#pool, ws);
   }
 
-  /** Queue a run (or re-open its offer) and hand it out if a runner has room. */
-  async offer(offer: RunOffer): Promise<void> {
+  /**
+   * Queue a run (or re-open its offer) and hand it out if a runner has room. Says whether any
+   * connected runner offers its agent, so the TaskRoom can tell the user (and give up in time).
+   */
+  async offer(offer: RunOffer): Promise<OfferReply> {
     upsertOffer(this.ctx.storage.sql, offer, Date.now());
     await this.#pool.dispatcher.run();
+    return coverage(this.ctx, offer.executor);
   }
 
   /** Drop a run's offer (it was cancelled while queued). */

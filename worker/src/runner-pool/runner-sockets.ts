@@ -51,6 +51,12 @@ export function readyRunners(ctx: DurableObjectState): Map<string, LiveSocket> {
   return out;
 }
 
+/** What the pool can say about an agent right now: how many runners are ready, and whether one offers it. */
+export function coverage(ctx: DurableObjectState, executor: string): { runners: number; offered: boolean } {
+  const ready = [...readyRunners(ctx).values()];
+  return { runners: ready.length, offered: ready.some(({ att }) => att.executors.includes(executor)) };
+}
+
 export function readySocketOf(ctx: DurableObjectState, runnerId: string): WebSocket | null {
   return readyRunners(ctx).get(runnerId)?.ws ?? null;
 }

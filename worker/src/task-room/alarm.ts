@@ -7,13 +7,14 @@
  * - Cancel deadline passed on a still-active run → `cancelled` ("runner did not confirm cancel"),
  *   or `failed` with the stored reason when it was stopped for its budget (stop-reason.ts).
  * - Queued runs whose offer to the pool failed are offered again; unsynced D1 rows are written.
+ * - Queued runs that waited too long for a runner offering their agent fail (pool-client.ts).
  * Every decision is read from storage, so running it twice changes nothing more.
  */
 import { CLOSE_CODES, LIMITS } from '../../../protocol/src/index.ts';
 import type { StoredEvent } from '../../../protocol/src/index.ts';
 import { broadcast } from './fanout.ts';
 import { rearmAlarm } from './leases.ts';
-import { offerRuns } from './pool-client.ts';
+import { expireNoRunner, offerRuns } from './pool-client.ts';
 import type { Room } from './room.ts';
 import { applyStatus } from './run-lifecycle.ts';
 import type { StatusChange } from './run-lifecycle.ts';
@@ -56,5 +57,7 @@ export async function runAlarm(room: Room, now = Date.now()): Promise<void> {
   broadcast(room.ctx, events);
   await room.d1.flush();
   await offerRuns(room, [...toOffer]);
+  await expireNoRunner(room, now);
+  await room.d1.flush();
   await rearmAlarm(room);
 }

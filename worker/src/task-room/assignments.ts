@@ -56,6 +56,7 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
         cancelDeadline: null,
         failReason: null,
         firstTokenAt: null,
+        noRunnerDeadline: null,
       },
     }, now);
     return res.ok ? res.events : null;

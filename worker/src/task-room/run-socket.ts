@@ -5,19 +5,22 @@
  * Frames are stored once per (run, frame): a frame ≤ last_frame is only acked again; a new one
  * is ingested in ONE transaction with the last_frame and lease update, then acked, then
  * broadcast to viewers. Heartbeats renew the lease. A bad message closes with badMessage.
+ * When the current assignment's last socket closes, the lease is cut to LIMITS.runSocketGraceMs:
+ * a runner that reconnects in time renews it; one that died loses the run within seconds instead
+ * of a whole lease (issue 9).
  */
-import { CLOSE_CODES, RunnerToRoom, isLeased } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, LIMITS, RunnerToRoom, isLeased } from '../../../protocol/src/index.ts';
 import type { Frame, StoredEvent } from '../../../protocol/src/index.ts';
 import { HEADER_RUNNER_ID } from '../lib/internal-headers.ts';
 import { broadcast } from './fanout.ts';
-import { leaseMs, renewLease } from './leases.ts';
+import { armAlarm, leaseMs, renewLease } from './leases.ts';
 import type { Room } from './room.ts';
 import { ingestFrame } from './frame-ingest.ts';
 import { runSockets, runTag } from './run-sockets.ts';
 import type { RunSocketAttachment } from './run-sockets.ts';
 import { getRun, updateRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
-import { closeQuietly, jsonError, parseMessage, sendJson } from './socket-util.ts';
+import { closeQuietly, isOpen, jsonError, parseMessage, sendJson } from './socket-util.ts';
 
 /** Why a socket of `att` may no longer speak for its run, or null if it may. */
 function staleReason(run: RunState | null, att: RunSocketAttachment): string | null {
@@ -81,6 +84,16 @@ export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAtta
   sendJson(ws, { type: 'ack', frame: msg.frame });
   broadcast(room.ctx, stored);
   await room.d1.flush();
+}
+
+export async function onRunSocketGone(room: Room, ws: WebSocket, att: RunSocketAttachment): Promise<void> {
+  const run = getRun(room.sql, att.runId);
+  if (!run || staleReason(run, att) || run.leaseUntil === null) return;
+  if (runSockets(room.ctx, att.runId, att.assignment).some((other) => other !== ws && isOpen(other))) return;
+  const until = Date.now() + Math.min(LIMITS.runSocketGraceMs, leaseMs(room.env));
+  if (run.leaseUntil <= until) return;
+  updateRun(room.sql, run, { leaseUntil: until }, { sync: false });
+  await armAlarm(room, until);
 }
 
 function storeFrame(room: Room, run: RunState, frame: Frame): StoredEvent[] {

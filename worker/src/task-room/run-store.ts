@@ -29,6 +29,8 @@ export interface RunState {
   failReason: string | null;
   /** First text or tool call of the current assignment (time to first token). */
   firstTokenAt: number | null;
+  /** Queued with no connected runner offering its agent: fails at this time unless one appears. */
+  noRunnerDeadline: number | null;
   version: number;
   syncedVersion: number;
   createdAt: number;
@@ -53,6 +55,7 @@ const COLUMNS: Record<keyof RunPatch, string> = {
   resultMessageId: 'result_message_id',
   failReason: 'fail_reason',
   firstTokenAt: 'first_token_at',
+  noRunnerDeadline: 'no_runner_deadline',
 };
 
 type Row = Record<string, SqlStorageValue>;
@@ -77,6 +80,7 @@ function fromRow(r: Row): RunState {
     resultMessageId: (r.result_message_id as string | null) ?? null,
     failReason: (r.fail_reason as string | null) ?? null,
     firstTokenAt: (r.first_token_at as number | null) ?? null,
+    noRunnerDeadline: (r.no_runner_deadline as number | null) ?? null,
     version: r.version as number,
     syncedVersion: r.synced_version as number,
     createdAt: r.created_at as number,
@@ -129,19 +133,22 @@ export const dueCancels = (sql: SqlStorage, now: number) =>
   select(sql, `cancel_requested = 1 AND status NOT IN (${terminal}) AND cancel_deadline <= ?`, now);
 export const dueOffers = (sql: SqlStorage, now: number) =>
   select(sql, `status = 'queued' AND offer_retry_at IS NOT NULL AND offer_retry_at <= ?`, now);
+export const dueNoRunner = (sql: SqlStorage, now: number) =>
+  select(sql, `status = 'queued' AND no_runner_deadline IS NOT NULL AND no_runner_deadline <= ?`, now);
 export const unsyncedRuns = (sql: SqlStorage) => select(sql, 'version > synced_version');
 
 export function markSynced(sql: SqlStorage, runId: string, version: number): void {
   sql.exec('UPDATE runs SET synced_version = ? WHERE run_id = ? AND synced_version < ?', version, runId, version);
 }
 
-/** Earliest deadline stored in the runs table (lease, cancel, offer retry), or null. */
+/** Earliest deadline stored in the runs table (lease, cancel, offer retry, no runner), or null. */
 export function nextDeadline(sql: SqlStorage): number | null {
   const row = sql.exec<{ at: number | null }>(
     `SELECT MIN(at) AS at FROM (
        SELECT lease_until AS at FROM runs WHERE status IN (${leased}) AND lease_until IS NOT NULL
        UNION ALL SELECT cancel_deadline FROM runs WHERE cancel_requested = 1 AND status NOT IN (${terminal})
        UNION ALL SELECT offer_retry_at FROM runs WHERE status = 'queued' AND offer_retry_at IS NOT NULL
+       UNION ALL SELECT no_runner_deadline FROM runs WHERE status = 'queued' AND no_runner_deadline IS NOT NULL
      )`,
   ).one();
   return row.at ?? null;

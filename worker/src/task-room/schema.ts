@@ -33,6 +33,7 @@ const DDL = [
      result_message_id TEXT,
      fail_reason TEXT,
      first_token_at INTEGER,
+     no_runner_deadline INTEGER,
      version INTEGER NOT NULL DEFAULT 1,
      synced_version INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL
@@ -43,6 +44,7 @@ const DDL = [
 const ADDED_RUN_COLUMNS: [string, string][] = [
   ['fail_reason', 'TEXT'],
   ['first_token_at', 'INTEGER'],
+  ['no_runner_deadline', 'INTEGER'],
 ];
 
 export function ensureSchema(sql: SqlStorage): void {

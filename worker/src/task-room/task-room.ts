@@ -14,7 +14,7 @@ import { createRuns } from './create-runs.ts';
 import { createRoom } from './room.ts';
 import type { Room } from './room.ts';
 import { attachmentOf } from './run-sockets.ts';
-import { onRunMessage, openRunSocket } from './run-socket.ts';
+import { onRunMessage, onRunSocketGone, openRunSocket } from './run-socket.ts';
 import { ensureSchema } from './schema.ts';
 import { closeQuietly, jsonError, requireUpgrade } from './socket-util.ts';
 import type { NewRun } from './types.ts';
@@ -44,12 +44,19 @@ export class TaskRoom extends DurableObject<Env> {
   }
 
   async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    // A runner that went away keeps its lease until it expires: it may reconnect and resend.
     closeQuietly(ws, code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, 'closed');
+    await this.#socketGone(ws);
   }
 
   async webSocketError(ws: WebSocket): Promise<void> {
     closeQuietly(ws, 1011, 'socket error');
+    await this.#socketGone(ws);
+  }
+
+  /** A runner whose run socket went away gets a short grace to come back before its run is lost. */
+  async #socketGone(ws: WebSocket): Promise<void> {
+    const att = attachmentOf(ws);
+    if (att?.kind === 'run') await onRunSocketGone(this.#room, ws, att);
   }
 
   async alarm(): Promise<void> {

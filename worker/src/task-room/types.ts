@@ -21,6 +21,12 @@ export interface RunOffer {
   executor: ExecutorId;
 }
 
+/** RunnerPool's answer to an offer: ready runners, and whether any of them offers the run's agent. */
+export interface OfferReply {
+  runners: number;
+  offered: boolean;
+}
+
 /** Live view of a connected runner, from RunnerPool. */
 export interface LiveRunner {
   runnerId: string;

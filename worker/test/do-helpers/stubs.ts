@@ -4,6 +4,7 @@
  * opened so `cleanup()` can stop them between tests (tests in one file share storage).
  */
 import { env, runInDurableObject } from 'cloudflare:test';
+import { PROTOCOL_VERSION } from '../../../protocol/src/index.ts';
 import type { RunEvent, StoredEvent } from '../../../protocol/src/index.ts';
 import { HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME, HEADER_USER_ID } from '../../src/lib/internal-headers.ts';
 import type { TaskRoom } from '../../src/task-room/task-room.ts';
@@ -46,6 +47,18 @@ export function openRunner(runnerId: string, name = 'test-runner'): Promise<Test
     [HEADER_RUNNER_NAME]: name,
     [HEADER_POOL]: 'default',
   });
+}
+
+/**
+ * A connected runner that offers `executors` with every slot busy: the pool hands it nothing, and
+ * no queued run counts as waiting for an agent (so tests that drive claims themselves see no
+ * "no connected runner offers …" warning in their event log).
+ */
+export async function busyRunner(executors: string[] = ['patch-agent']): Promise<TestSocket> {
+  const sock = await openRunner(`busy-${crypto.randomUUID().slice(0, 8)}`, 'busy-runner');
+  sock.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'busy-runner', executors, slots: 1, labels: [], activeRuns: ['elsewhere'] });
+  await sock.nextOfType('welcome');
+  return sock;
 }
 
 /** Every event the room stores, read from its SQLite. */
