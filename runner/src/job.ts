@@ -6,6 +6,8 @@
  * executor, waits LIMITS.cancelGraceMs, abandons it, and reports `cancelled`; nothing is pushed
  * after a cancel. A stale assignment stops the run silently (it belongs to someone else now).
  * `done` settles only after the result frame is acked (bounded), so the slot stays taken until then.
+ * The executor reaches the LLM gateway through the run's own relay (gateway-relay/), which holds the
+ * run token and rides out Worker outages; the executor only ever sees the relay's URL and token.
  */
 import { join } from 'node:path';
 import { LIMITS, RunEvent, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
@@ -22,6 +24,7 @@ import { prepareWorkspace, type Workspace } from './workspace/workspace.ts';
 import { commitChanges, pushBranch, PushError } from './git/commit-push.ts';
 import { buildPatch } from './git/patch.ts';
 import { workerGitAuth, type GitAuth } from './git/credentials.ts';
+import { startGatewayRelay, type GatewayRelay } from './gateway-relay/relay.ts';
 
 export interface JobDeps {
   baseUrl: string;
@@ -33,6 +36,8 @@ export interface JobDeps {
   log: Logger;
   cancelGraceMs?: number;
   ackTimeoutMs?: number;
+  /** How long the run's gateway relay waits for an unreachable Worker before a model call fails (default 60 s). */
+  gatewayOutageMs?: number;
 }
 
 const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
@@ -192,13 +197,40 @@ export class Job {
     };
   }
 
+  /** The relay's retry and give-up lines: a run log event (the user sees why it waits) and a runner log line. */
+  #relayReport = (level: 'info' | 'warn', message: string) => {
+    this.#log[level](message);
+    this.#emit({ type: 'log', level, message });
+  };
+
+  /** The run's gateway relay, when its executor talks to the gateway (every one but the Cursor agent). */
+  async #startRelay(): Promise<GatewayRelay | undefined> {
+    const path = this.assignment.executor.gatewayPath;
+    if (!path) return undefined;
+    const relay = await startGatewayRelay({
+      workerUrl: this.#deps.baseUrl, gatewayPath: path, runToken: this.assignment.runToken,
+      maxOutageMs: this.#deps.gatewayOutageMs, report: this.#relayReport,
+    });
+    this.#log.redactor.add(relay.token);
+    return relay;
+  }
+
   /** Runs the executor; on cancel it gets LIMITS.cancelGraceMs to stop before it is abandoned. */
   async #execute(executor: Executor, dir: string): Promise<void> {
+    const relay = await this.#startRelay();
+    try {
+      await this.#drive(executor, dir, relay);
+    } finally {
+      await relay?.close();
+    }
+  }
+
+  async #drive(executor: Executor, dir: string, relay: GatewayRelay | undefined): Promise<void> {
     const a = this.assignment;
     const signal = this.#abort.signal;
     const iterator = executor.run({
       runId: a.runId, workspaceDir: dir, instruction: a.instruction, spec: a.executor, limits: a.limits,
-      gatewayBaseUrl: this.#deps.baseUrl, runToken: a.runToken, history: a.history,
+      gatewayBaseUrl: relay?.url ?? this.#deps.baseUrl, runToken: relay?.token ?? '', history: a.history,
       stateDir: join(this.#deps.workDir, 'agents'),
     }, signal)[Symbol.asyncIterator]();
     const consume = (async () => {

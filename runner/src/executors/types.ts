@@ -21,9 +21,15 @@ export interface ExecutorRequest {
   instruction: string;
   spec: ExecutorSpec;
   limits: Assignment['limits'];
-  /** Worker base URL; the LLM gateway is at `${gatewayBaseUrl}${spec.gatewayPath}`. */
+  /**
+   * Base URL of the run's gateway relay (runner/src/gateway-relay/), a local stand-in for the Worker's
+   * LLM gateway at `${gatewayBaseUrl}${spec.gatewayPath}` that rides out Worker outages.
+   */
   gatewayBaseUrl: string;
-  /** Per-run token used as the API key against the gateway. */
+  /**
+   * The API key for that relay: a relay-local random token, never the run token itself (the relay
+   * swaps it in). Empty for an executor without a gateway path (the Cursor agent).
+   */
   runToken: string;
   /** The conversation before `instruction`, for executors that start a fresh session with it. */
   history?: Assignment['history'];

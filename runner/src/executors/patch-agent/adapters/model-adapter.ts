@@ -70,8 +70,14 @@ export function unreachable(baseURL: string, e: unknown): ExecutorError {
 export function refused(status: number | undefined, message: string): ExecutorError {
   // SDK messages often start with the status already ("401 Incorrect API key…").
   const text = status !== undefined && message.startsWith(`${status} `) ? message.slice(String(status).length + 1) : message;
-  return new ExecutorError(`model call failed: ${status ?? ''} ${text}`.replace(/\s+/g, ' ').trim().slice(0, 1000));
+  // The run's gateway relay gave up on an unreachable Worker (runner/src/gateway-relay/): its 502 is
+  // not an answer from anyone, so the reason reads like the unreachable() one, without a status.
+  const shown = text.startsWith(RELAY_GAVE_UP) ? undefined : status;
+  return new ExecutorError(`model call failed: ${shown ?? ''} ${text}`.replace(/\s+/g, ' ').trim().slice(0, 1000));
 }
+
+/** How the relay's give-up message starts. */
+const RELAY_GAVE_UP = 'cannot reach the LLM gateway at ';
 
 /** Parses tool arguments for wire formats that want an object back (Anthropic, Gemini); bad JSON → {}. */
 export function argsObject(args: string): Record<string, unknown> {
