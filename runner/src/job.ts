@@ -10,7 +10,7 @@
  * run token and rides out Worker outages; the executor only ever sees the relay's URL and token.
  */
 import { join } from 'node:path';
-import { LIMITS, RunEvent, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
+import { LIMITS, RunEvent, TURN_EVENTS_PROTOCOL, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
 import { RunConnection } from './connection/run-connection.ts';
 import { EventBatcher } from './event-batcher.ts';
 import { CancelledError, unlessAborted, withGrace } from './cancellable.ts';
@@ -38,6 +38,8 @@ export interface JobDeps {
   ackTimeoutMs?: number;
   /** How long the run's gateway relay waits for an unreachable Worker before a model call fails (default 60 s). */
   gatewayOutageMs?: number;
+  /** The protocol version of the Worker's last welcome (0 before any): `turn` events go only to ≥ TURN_EVENTS_PROTOCOL. */
+  workerProtocol?: () => number;
 }
 
 const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
@@ -103,6 +105,8 @@ export class Job {
       if (e.id.length <= 200) this.#agentSession = e.id;
       return;
     }
+    // A Worker of protocol 1 refuses a frame with an event type it does not know.
+    if (e.type === 'turn' && (this.#deps.workerProtocol?.() ?? 0) < TURN_EVENTS_PROTOCOL) return;
     const event = { ...e, runId: this.runId, ts: Date.now() };
     const ok = RunEvent.safeParse(event);
     if (!ok.success) return this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
@@ -168,7 +172,7 @@ export class Job {
 
     this.#emit({ type: 'status', status: 'running' });
     const gitBefore = await snapshotGitDir(ws.dir);
-    await this.#execute(executor, ws.dir);
+    await this.#execute(executor, ws.dir, ws.baseCommit);
     this.#checkpoint();
 
     this.#emit({ type: 'status', status: 'finishing' });
@@ -216,22 +220,22 @@ export class Job {
   }
 
   /** Runs the executor; on cancel it gets LIMITS.cancelGraceMs to stop before it is abandoned. */
-  async #execute(executor: Executor, dir: string): Promise<void> {
+  async #execute(executor: Executor, dir: string, baseCommit: string): Promise<void> {
     const relay = await this.#startRelay();
     try {
-      await this.#drive(executor, dir, relay);
+      await this.#drive(executor, dir, baseCommit, relay);
     } finally {
       await relay?.close();
     }
   }
 
-  async #drive(executor: Executor, dir: string, relay: GatewayRelay | undefined): Promise<void> {
+  async #drive(executor: Executor, dir: string, baseCommit: string, relay: GatewayRelay | undefined): Promise<void> {
     const a = this.assignment;
     const signal = this.#abort.signal;
     const iterator = executor.run({
       runId: a.runId, workspaceDir: dir, instruction: a.instruction, spec: a.executor, limits: a.limits,
       gatewayBaseUrl: relay?.url ?? this.#deps.baseUrl, runToken: relay?.token ?? '', history: a.history,
-      stateDir: join(this.#deps.workDir, 'agents'),
+      stateDir: join(this.#deps.workDir, 'agents'), baseCommit, resume: a.resume,
     }, signal)[Symbol.asyncIterator]();
     const consume = (async () => {
       for (;;) {

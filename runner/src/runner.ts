@@ -89,6 +89,7 @@ export class Runner {
       baseUrl: this.#o.baseUrl, credential: this.#o.credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
       repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log,
       cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs,
+      workerProtocol: () => this.#pool.workerProtocol,
     });
     this.jobs.set(a.runId, job);
     this.#pool.sendCapacity();

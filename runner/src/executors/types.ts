@@ -35,6 +35,10 @@ export interface ExecutorRequest {
   history?: Assignment['history'];
   /** Runner-wide directory for executor state outside any workspace (CLI scratch HOMEs, stored sessions). */
   stateDir?: string;
+  /** The commit the workspace was checked out at. */
+  baseCommit?: string;
+  /** What earlier assignments of this run finished (it was re-queued after its runner was lost). */
+  resume?: Assignment['resume'];
 }
 
 export interface Executor {

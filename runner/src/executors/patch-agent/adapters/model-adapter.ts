@@ -12,6 +12,8 @@ export interface ModelCall {
   name: string;
   /** Arguments as JSON text (the tools parse and validate it). */
   args: string;
+  /** An opaque token the provider wants back with the call (Gemini's thoughtSignature on the functionCall part). */
+  signature?: string;
 }
 export interface ModelTurn {
   text: string;
@@ -34,7 +36,15 @@ export interface ModelAdapter {
   streamTurn(signal: AbortSignal): TurnStream;
   /** Appends the results of the last turn's calls, in call order. */
   addToolResults(results: ToolResult[]): void;
+  /**
+   * Appends a turn the model gave in an earlier assignment of the run (a resume), in this wire's
+   * format, as streamTurn appends a turn it received; its tool results follow with addToolResults.
+   */
+  recordTurn(turn: PastTurn): void;
 }
+
+/** A finished turn as a `turn` event records it (protocol TurnCall: id, name, args, signature?). */
+export interface PastTurn { text: string; calls: ModelCall[] }
 
 /** Connection settings every adapter gets: the gateway route and the per-run token as the key. */
 export interface AdapterInit {
