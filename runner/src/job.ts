@@ -170,6 +170,7 @@ export class Job {
     keep(ws);
     this.#progress(`workspace ready at ${ws.baseCommit.slice(0, 12)} (${ws.how})`);
 
+    if (a.resume) this.#log.info('the run continues an assignment whose runner was lost', { finishedTurns: a.resume.turns.length, baseCommit: a.resume.baseCommit });
     this.#emit({ type: 'status', status: 'running' });
     const gitBefore = await snapshotGitDir(ws.dir);
     await this.#execute(executor, ws.dir, ws.baseCommit);
