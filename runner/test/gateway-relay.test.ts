@@ -115,6 +115,22 @@ describe('gateway relay: what it lets through', () => {
     expect(seen).toEqual([]);
   });
 
+  it('refuses a body over the gateway limit (16 MiB) with 413 before reading it', async () => {
+    answer = ok;
+    const r = await relay();
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${r.url}/v1/llm/openai/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${r.token}`, 'content-length': String(16 * 1024 * 1024 + 1) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{');
+    });
+    expect(status).toBe(413);
+    expect(seen).toEqual([]);
+  });
+
   it("answers Claude Code's HEAD probe of / and of its base URL itself, without a token", async () => {
     const r = await relay('/v1/llm/anthropic');
     for (const path of ['/', '/v1/llm/anthropic', '/v1/llm/anthropic/']) expect((await fetch(`${r.url}${path}`, { method: 'HEAD' })).status).toBe(200);
