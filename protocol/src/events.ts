@@ -49,6 +49,41 @@ export const RunResult = z.object({
 });
 export type RunResult = z.infer<typeof RunResult>;
 
+/**
+ * One tool call of a finished patch-agent turn, as the model made it: the provider's call id (or the
+ * adapter's own), the tool name and the arguments as the model's JSON text. `signature` is an opaque
+ * token some providers require back with the call (Gemini's thoughtSignature).
+ */
+export const TurnCall = z.object({
+  id: z.string().max(256),
+  name: z.string().max(256),
+  args: z.string(),
+  signature: z.string().max(16_384).optional(),
+});
+export type TurnCall = z.infer<typeof TurnCall>;
+
+/**
+ * A finished patch-agent turn (the model's answer and every tool result of it are done), so a run
+ * re-queued after its runner was lost can continue after it (Assignment.resume). Tool results are
+ * not carried: a resumed run replays the calls on an identical workspace and gets the same outputs.
+ * `omitted`: the turn was too large to record (LIMITS.turnEventMaxBytes); a resume stops before it.
+ * Emitted only to Workers that speak PROTOCOL_VERSION ≥ TURN_EVENTS_PROTOCOL; the web app ignores it.
+ */
+export const TurnEvent = z.object({
+  ...base,
+  type: z.literal('turn'),
+  /** 1-based turn number within the run (replayed turns count). */
+  turn: z.number().int().positive().max(10_000),
+  text: z.string(),
+  calls: z.array(TurnCall).max(256),
+  /** Input + output tokens the provider reported for this turn (the turn budget of a resume counts them). */
+  tokens: z.number().int().nonnegative().optional(),
+  /** The commit the run's workspace started from; a resume on another commit starts over. */
+  baseCommit: z.string().max(64).optional(),
+  omitted: z.literal(true).optional(),
+});
+export type TurnEvent = z.infer<typeof TurnEvent>;
+
 export const RunEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('status'), status: RunStatus, reason: z.string().optional() }),
   z.object({ ...base, type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
@@ -57,6 +92,7 @@ export const RunEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('tool_result'), callId: z.string(), output: z.string(), isError: z.boolean() }),
   z.object({ ...base, type: z.literal('usage'), inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() }),
   z.object({ ...base, type: z.literal('result'), result: RunResult }),
+  TurnEvent,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 export type RunEventType = RunEvent['type'];

@@ -36,6 +36,13 @@ export const LIMITS = {
   defaultMaxTokens: 400_000,
   /** Request bodies over this size are refused with 413 before parsing. */
   maxRequestBodyBytes: 1024 * 1024,
+  /**
+   * A `turn` event (the patch agent's finished turn, for resuming a re-queued run) larger than this
+   * is recorded as omitted: it must fit one frame (batchMaxBytes) beside other events.
+   */
+  turnEventMaxBytes: 128 * 1024,
+  /** Assignment.resume is cut to the turns that fit in this (the assign message must stay well under workerd's 1 MiB). */
+  resumeMaxBytes: 512 * 1024,
   /** Viewer replay is sent in chunks of this many events. */
   replayChunkEvents: 500,
   /** Attempts per create call (sum of counts). */

@@ -9,9 +9,33 @@
  */
 import { z } from 'zod';
 import { ExecutorId, ExecutorSpec } from './executors.ts';
-import { RunEvent } from './events.ts';
+import { RunEvent, TurnCall } from './events.ts';
 
 // ---------- pool socket ----------
+
+/**
+ * What an earlier assignment of a run finished, for the assignment that continues it after its
+ * runner was lost (built by TaskRoom from the run's `turn` events). The patch agent replays the
+ * turns' tool calls on its fresh workspace and seeds its conversation with them instead of asking
+ * the model again; CLI executors cannot (their sessions live on the lost machine) and start over.
+ * Present on every claim of a run an earlier assignment started, even with no turns.
+ * Bounded by LIMITS.resumeMaxBytes: TaskRoom keeps the longest prefix of turns that fits.
+ */
+export const ResumeTurn = z.object({
+  text: z.string(),
+  calls: z.array(TurnCall).min(1).max(256),
+  tokens: z.number().int().nonnegative().optional(),
+});
+export type ResumeTurn = z.infer<typeof ResumeTurn>;
+export const Resume = z.object({
+  /** Turns 1..n, oldest first. */
+  turns: z.array(ResumeTurn).max(10_000),
+  /** The workspace commit the turns were made on. */
+  baseCommit: z.string().max(64).optional(),
+  /** How many finished turns were left out (past the size bound, or after a turn too large to record). */
+  turnsLeftOut: z.number().int().nonnegative().optional(),
+});
+export type Resume = z.infer<typeof Resume>;
 
 export const Hello = z.object({
   type: z.literal('hello'),
@@ -73,6 +97,8 @@ export const Assignment = z.object({
     maxFileBytes: z.number().int().positive(),
   }),
   leaseMs: z.number().int().positive(),
+  /** Set when an earlier assignment of this run got as far as running (protocol 2, additive). */
+  resume: Resume.optional(),
 });
 export type Assignment = z.infer<typeof Assignment>;
 

@@ -4,8 +4,14 @@
  * MIN_RUNNER_PROTOCOL only when the Worker can no longer serve older runners
  * (they are refused with CLOSE_CODES.protocolTooOld and stop reconnecting).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const MIN_RUNNER_PROTOCOL = 1;
+/**
+ * Version 2 (additive): the `turn` RunEvent and Assignment.resume. A runner sends `turn` events only
+ * to a Worker whose welcome says ≥ this — an older Worker refuses frames with an event type it does
+ * not know. Older runners never send them and ignore `resume` (they start over).
+ */
+export const TURN_EVENTS_PROTOCOL = 2;
 
 /** WebSocket close codes with a meaning in dursor (4000–4999 is the application range). */
 export const CLOSE_CODES = {

@@ -18,6 +18,8 @@ export interface RunnerConfig {
   workDir: string;
   /** Local cap on any changed file; the assignment's own cap applies too (the smaller wins). */
   maxFileBytes: number;
+  /** How long a run's gateway relay waits out an unreachable Worker before a model call fails. */
+  gatewayOutageMs: number;
   debug: boolean;
 }
 
@@ -34,6 +36,7 @@ export const USAGE = `usage: node runner/src/main.ts --url <worker url> [--token
   --state-dir       where the credential is kept (default ~/.dursor-runner)   (DURSOR_STATE_DIR)
   --work-dir        repo cache and workspaces (default <state-dir>/work)     (DURSOR_WORK_DIR)
   --max-file-bytes  largest file a run may commit (default ${LIMITS.defaultMaxFileBytes})
+  --gateway-outage-secs  how long model calls wait out an unreachable Worker (default 60)  (DURSOR_GATEWAY_OUTAGE_SECS)
   --debug           verbose logs`;
 
 const OPTIONS = {
@@ -46,6 +49,7 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   'work-dir': { type: 'string' },
   'max-file-bytes': { type: 'string' },
+  'gateway-outage-secs': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -89,6 +93,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   const labels = (pick('labels', 'DURSOR_RUNNER_LABELS') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
   if (labels.length > 32 || labels.some((l) => l.length > 64)) throw new ConfigError('--labels: at most 32 labels of at most 64 characters');
   const maxFile = pick('max-file-bytes', 'DURSOR_MAX_FILE_BYTES');
+  const outage = pick('gateway-outage-secs', 'DURSOR_GATEWAY_OUTAGE_SECS');
   return {
     url: workerUrl(pick('url', 'DURSOR_URL')),
     registrationToken: pick('token', 'DURSOR_REGISTRATION_TOKEN'),
@@ -99,6 +104,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     stateDir,
     workDir: resolve(pick('work-dir', 'DURSOR_WORK_DIR') ?? join(stateDir, 'work')),
     maxFileBytes: maxFile ? positiveInt(maxFile, '--max-file-bytes', 2 ** 40) : LIMITS.defaultMaxFileBytes,
+    gatewayOutageMs: (outage ? positiveInt(outage, '--gateway-outage-secs', 3_600) : 60) * 1000,
     debug: values.debug === true || env.DURSOR_DEBUG === '1',
   };
 }

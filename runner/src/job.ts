@@ -6,9 +6,11 @@
  * executor, waits LIMITS.cancelGraceMs, abandons it, and reports `cancelled`; nothing is pushed
  * after a cancel. A stale assignment stops the run silently (it belongs to someone else now).
  * `done` settles only after the result frame is acked (bounded), so the slot stays taken until then.
+ * The executor reaches the LLM gateway through the run's own relay (gateway-relay/), which holds the
+ * run token and rides out Worker outages; the executor only ever sees the relay's URL and token.
  */
 import { join } from 'node:path';
-import { LIMITS, RunEvent, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
+import { LIMITS, RunEvent, TURN_EVENTS_PROTOCOL, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
 import { RunConnection } from './connection/run-connection.ts';
 import { EventBatcher } from './event-batcher.ts';
 import { CancelledError, unlessAborted, withGrace } from './cancellable.ts';
@@ -22,6 +24,7 @@ import { prepareWorkspace, type Workspace } from './workspace/workspace.ts';
 import { commitChanges, pushBranch, PushError } from './git/commit-push.ts';
 import { buildPatch } from './git/patch.ts';
 import { workerGitAuth, type GitAuth } from './git/credentials.ts';
+import { startGatewayRelay, type GatewayRelay } from './gateway-relay/relay.ts';
 
 export interface JobDeps {
   baseUrl: string;
@@ -33,6 +36,10 @@ export interface JobDeps {
   log: Logger;
   cancelGraceMs?: number;
   ackTimeoutMs?: number;
+  /** How long the run's gateway relay waits for an unreachable Worker before a model call fails (default 60 s). */
+  gatewayOutageMs?: number;
+  /** The protocol version of the Worker's last welcome (0 before any): `turn` events go only to ≥ TURN_EVENTS_PROTOCOL. */
+  workerProtocol?: () => number;
 }
 
 const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
@@ -98,6 +105,8 @@ export class Job {
       if (e.id.length <= 200) this.#agentSession = e.id;
       return;
     }
+    // A Worker of protocol 1 refuses a frame with an event type it does not know.
+    if (e.type === 'turn' && (this.#deps.workerProtocol?.() ?? 0) < TURN_EVENTS_PROTOCOL) return;
     const event = { ...e, runId: this.runId, ts: Date.now() };
     const ok = RunEvent.safeParse(event);
     if (!ok.success) return this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
@@ -161,9 +170,10 @@ export class Job {
     keep(ws);
     this.#progress(`workspace ready at ${ws.baseCommit.slice(0, 12)} (${ws.how})`);
 
+    if (a.resume) this.#log.info('the run continues an assignment whose runner was lost', { finishedTurns: a.resume.turns.length, baseCommit: a.resume.baseCommit });
     this.#emit({ type: 'status', status: 'running' });
     const gitBefore = await snapshotGitDir(ws.dir);
-    await this.#execute(executor, ws.dir);
+    await this.#execute(executor, ws.dir, ws.baseCommit);
     this.#checkpoint();
 
     this.#emit({ type: 'status', status: 'finishing' });
@@ -192,14 +202,41 @@ export class Job {
     };
   }
 
+  /** The relay's retry and give-up lines: a run log event (the user sees why it waits) and a runner log line. */
+  #relayReport = (level: 'info' | 'warn', message: string) => {
+    this.#log[level](message);
+    this.#emit({ type: 'log', level, message });
+  };
+
+  /** The run's gateway relay, when its executor talks to the gateway (every one but the Cursor agent). */
+  async #startRelay(): Promise<GatewayRelay | undefined> {
+    const path = this.assignment.executor.gatewayPath;
+    if (!path) return undefined;
+    const relay = await startGatewayRelay({
+      workerUrl: this.#deps.baseUrl, gatewayPath: path, runToken: this.assignment.runToken,
+      maxOutageMs: this.#deps.gatewayOutageMs, report: this.#relayReport,
+    });
+    this.#log.redactor.add(relay.token);
+    return relay;
+  }
+
   /** Runs the executor; on cancel it gets LIMITS.cancelGraceMs to stop before it is abandoned. */
-  async #execute(executor: Executor, dir: string): Promise<void> {
+  async #execute(executor: Executor, dir: string, baseCommit: string): Promise<void> {
+    const relay = await this.#startRelay();
+    try {
+      await this.#drive(executor, dir, baseCommit, relay);
+    } finally {
+      await relay?.close();
+    }
+  }
+
+  async #drive(executor: Executor, dir: string, baseCommit: string, relay: GatewayRelay | undefined): Promise<void> {
     const a = this.assignment;
     const signal = this.#abort.signal;
     const iterator = executor.run({
       runId: a.runId, workspaceDir: dir, instruction: a.instruction, spec: a.executor, limits: a.limits,
-      gatewayBaseUrl: this.#deps.baseUrl, runToken: a.runToken, history: a.history,
-      stateDir: join(this.#deps.workDir, 'agents'),
+      gatewayBaseUrl: relay?.url ?? this.#deps.baseUrl, runToken: relay?.token ?? '', history: a.history,
+      stateDir: join(this.#deps.workDir, 'agents'), baseCommit, resume: a.resume,
     }, signal)[Symbol.asyncIterator]();
     const consume = (async () => {
       for (;;) {

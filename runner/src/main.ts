@@ -75,7 +75,7 @@ async function main(): Promise<number> {
 
   runner = new Runner({
     baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
-    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, executors: defaultExecutors(clis), log,
+    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), log,
     onTerminal: (reason) => {
       terminal = reason;
       log.error(`stopping: ${reason}`);

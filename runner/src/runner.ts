@@ -22,6 +22,8 @@ export interface RunnerOptions {
   log: Logger;
   cancelGraceMs?: number;
   ackTimeoutMs?: number;
+  /** How long a run's gateway relay waits out an unreachable Worker (default 60 s). */
+  gatewayOutageMs?: number;
   /** Called once when the Worker refuses this runner for good (exit non-zero). */
   onTerminal(reason: string): void;
 }
@@ -86,7 +88,8 @@ export class Runner {
     const job = new Job(a, {
       baseUrl: this.#o.baseUrl, credential: this.#o.credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
       repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log,
-      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs,
+      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs,
+      workerProtocol: () => this.#pool.workerProtocol,
     });
     this.jobs.set(a.runId, job);
     this.#pool.sendCapacity();

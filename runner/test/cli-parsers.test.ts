@@ -84,6 +84,13 @@ describe('codex stream parser', () => {
     expect(result).toMatchObject({ isError: true, output: expect.stringContaining('Read-only file system') });
   });
 
+  it("takes Codex's own replay of a cut stream ('Reconnecting... 1/5', recorded) as a warning, not the run's failure", () => {
+    const r = run(new CodexStreamParser(), 'codex-stream-cut.jsonl');
+    expect(r.errors).toEqual([]);
+    expect(r.events).toContainEqual({ type: 'log', level: 'warn', message: 'codex: Reconnecting... 1/5 (stream disconnected before completion: Transport error: network error: error decoding response body)' });
+    expect(r.events.filter((e) => e.type === 'tool_result')).toEqual([expect.objectContaining({ isError: false })]);
+  });
+
   it('reports file changes, turn failures and stream errors', () => {
     const p = new CodexStreamParser();
     expect(p.parse(JSON.stringify({ type: 'item.completed', item: { id: 'i1', type: 'file_change', changes: [{ path: 'a.txt', kind: 'add' }], status: 'completed' } })).events).toEqual([

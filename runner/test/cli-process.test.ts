@@ -115,6 +115,16 @@ describe('CLI executor process handling', () => {
     expect(events[0]).toMatchObject({ type: 'log', message: expect.stringContaining('not stored on this runner') });
   });
 
+  it('a run continuing after its runner was lost (a resume) starts the CLI over and says so', async () => {
+    const call = { id: 'c1', name: 'write_file', args: '{"path":"a","content":"a"}' };
+    const req = await request('add hello', { resume: { turns: [{ text: 'Writing.', calls: [call] }], baseCommit: 'abc' } });
+    const { events, error } = await collect(ex(), req);
+    expect(error).toBeNull();
+    expect(events[0]).toEqual({ type: 'log', level: 'info', message: 'this run continues after its runner was lost; claude-code keeps its session on the machine it ran on, so it starts over from the instruction' });
+    expect((await calls(req.workspaceDir))[0].argv.at(-1)).toBe('add hello');
+    expect(events.some((e) => e.type === 'tool_call')).toBe(true);
+  });
+
   it('a crash mid-stream fails with the exit code and the last stderr lines, the run token redacted', async () => {
     const req = await request('please #crash');
     const { events, error } = await collect(ex(), req);

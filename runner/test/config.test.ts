@@ -6,7 +6,9 @@ describe('config', () => {
     const cfg = parseConfig(['--url', 'http://127.0.0.1:8787/', '--slots', '3', '--labels', 'gpu, fast'], {
       DURSOR_REGISTRATION_TOKEN: 'drr_x', DURSOR_RUNNER_NAME: 'box', DURSOR_STATE_DIR: '/tmp/st', DURSOR_RUNNER_SLOTS: '9',
     })!;
-    expect(cfg).toMatchObject({ url: 'http://127.0.0.1:8787', slots: 3, name: 'box', registrationToken: 'drr_x', labels: ['gpu', 'fast'], stateDir: '/tmp/st', workDir: '/tmp/st/work', maxFileBytes: 1024 * 1024 });
+    expect(cfg).toMatchObject({ url: 'http://127.0.0.1:8787', slots: 3, name: 'box', registrationToken: 'drr_x', labels: ['gpu', 'fast'], stateDir: '/tmp/st', workDir: '/tmp/st/work', maxFileBytes: 1024 * 1024, gatewayOutageMs: 60_000 });
+    expect(parseConfig(['--url', 'http://x', '--gateway-outage-secs', '5'], {})?.gatewayOutageMs).toBe(5_000);
+    expect(parseConfig(['--url', 'http://x'], { DURSOR_GATEWAY_OUTAGE_SECS: '120' })?.gatewayOutageMs).toBe(120_000);
     expect(parseConfig(['--help'], {})).toBeNull();
   });
 
@@ -19,6 +21,7 @@ describe('config', () => {
     [['--url', 'http://x', '--slots', '0'], '--slots must be between 1 and 64'],
     [['--url', 'http://x', '--max-file-bytes=1.5'], '--max-file-bytes must be a whole number, got "1.5"'],
     [['--url', 'http://x', '--bogus'], "Unknown option '--bogus'"],
+    [['--url', 'http://x', '--gateway-outage-secs', '0'], '--gateway-outage-secs must be between 1 and 3600'],
   ])('%j is refused with a readable message', (argv, message) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
     expect(() => parseConfig(argv, {})).toThrow(message);

@@ -5,7 +5,8 @@
  *   openai     token in `Authorization: Bearer`            → `Authorization: Bearer <key>`
  *   anthropic  token in `x-api-key` or `Authorization`     → `x-api-key: <key>`; `HEAD` on the base path → 200
  *   google     token in `x-goog-api-key` or `?key=`        → `x-goog-api-key: <key>` (`key` dropped from the query)
- * Tokens of unknown or finished runs get a 401 in the provider's error format.
+ * Tokens of unknown or finished runs get a 401 in the provider's error format. Every answer carries
+ * `x-dursor-gateway: 1`, as the Worker's does.
  */
 import { request } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -48,6 +49,8 @@ function runToken(req: IncomingMessage, provider: LlmProvider, url: URL): string
 }
 
 export function forwardLlm(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext): void {
+  // Like the Worker's gateway, every answer is marked as the gateway's (the runner's relay retries unmarked 5xx).
+  res.setHeader('x-dursor-gateway', '1');
   const url = new URL(ctx.path, 'http://x');
   if (ctx.provider === 'anthropic' && req.method === 'HEAD' && (url.pathname === '/' || url.pathname === '')) {
     // Claude Code probes its base URL before the first call.

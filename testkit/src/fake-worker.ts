@@ -36,6 +36,8 @@ export interface FakeWorkerOptions {
   registrationToken?: string;
   /** Runners with a lower hello.protocolVersion are closed with CLOSE_CODES.protocolTooOld. */
   minProtocol?: number;
+  /** The protocol version the welcome says (default PROTOCOL_VERSION): an older Worker refuses frames with event types it does not know. */
+  protocolVersion?: number;
   leaseMs?: number;
   /** How an unknown credential is refused on a socket: HTTP 401 on the upgrade, or close 4003. */
   unauthorized?: 'http' | 'close';
@@ -62,6 +64,8 @@ export interface AssignInput {
   leaseMs?: number;
   /** worker: the runner fetches git credentials from `GET /v1/git/credential` (default none). */
   credentials?: Assignment['repo']['credentials'];
+  /** What earlier assignments finished (as TaskRoom builds it from `turn` events). */
+  resume?: Assignment['resume'];
 }
 /** What `GET /v1/git/credential` answers: the credential, 404 (null), or an error status. */
 export type GitCredentialAnswer = GitCredential | null | { status: number };
@@ -155,6 +159,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         runToken,
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes, ...input.limits },
         leaseMs: input.leaseMs ?? opts.leaseMs ?? LIMITS.defaultLeaseMs,
+        ...(input.resume ? { resume: input.resume } : {}),
       };
       fw.runs.set(runId, newFakeRun(assignment));
       pool.send(JSON.stringify({ type: 'assign', assignment }));
@@ -301,7 +306,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         fw.hellos.push(msg);
         if (msg.protocolVersion < (opts.minProtocol ?? 1)) ws.close(CLOSE_CODES.protocolTooOld, 'protocol too old');
         else {
-          ws.send(JSON.stringify({ type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: PROTOCOL_VERSION }));
+          ws.send(JSON.stringify({ type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION }));
           if (pool === ws) poolReady = true;
         }
       }

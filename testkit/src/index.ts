@@ -12,3 +12,4 @@ export * from './git-server.ts';
 export * from './fake-worker.ts';
 export { git, writeTree, GIT_ENV } from './git-cli.ts';
 export * from './fake-github/index.ts';
+export * from './tcp-proxy.ts';

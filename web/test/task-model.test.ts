@@ -94,6 +94,13 @@ describe('task model: one run', () => {
     expect(v.timeline.at(-1)).toMatchObject({ kind: 'note' });
   });
 
+  it('ignores a turn checkpoint (resume data, not shown): same view, seq advanced', () => {
+    const before = fold([ev({ type: 'text', text: 'Looking.' }), ev({ type: 'tool_call', callId: 'c1', name: 'write_file', input: { path: 'a' } })]);
+    const after = applyRunEvent(before, ev({ type: 'turn', turn: 1, text: 'Looking.', calls: [{ id: 'c1', name: 'write_file', args: '{"path":"a"}' }] }), 7);
+    expect({ ...after, lastSeq: before.lastSeq }).toEqual(before);
+    expect(after.lastSeq).toBe(7);
+  });
+
   it('does not mutate its input', () => {
     const before = fold([ev({ type: 'text', text: 'a' })]);
     const snapshot = structuredClone(before);

@@ -51,6 +51,7 @@ describe('LLM gateway (openai)', () => {
       const res = await chat(client(headers).with(appWith({})));
       const body = await json<OpenAiError>(res, 401);
       expect(body.error).toMatchObject({ type: 'invalid_request_error', code });
+      expect(res.headers.get('x-dursor-gateway')).toBe('1');
     }
     expect(upstream).not.toHaveBeenCalled();
   });
@@ -64,6 +65,7 @@ describe('LLM gateway (openai)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(res.headers.get('x-upstream-secret')).toBeNull();
+    expect(res.headers.get('x-dursor-gateway')).toBe('1');
     expect(await res.text()).toBe(sse);
     expect(upstream).toHaveBeenCalledTimes(1);
     const [target, init] = upstream.mock.calls[0] as [URL, RequestInit];
@@ -84,10 +86,20 @@ describe('LLM gateway (openai)', () => {
     expect((await json<OpenAiError>(res)).error.code).toBe('rate_limit');
   });
 
+  it("marks a provider's non-JSON 5xx as the gateway's answer, so the runner's relay passes it on instead of retrying", async () => {
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async () =>
+      new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }));
+    const res = await chat(client({ authorization: `Bearer ${token}` }).with(appWith({})));
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-dursor-gateway')).toBe('1');
+    expect(await res.text()).toContain('502 Bad Gateway');
+  });
+
   it('answers 502 naming the host when the upstream cannot be reached', async () => {
     vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('connect ECONNREFUSED'));
     const res = await chat(client({ authorization: `Bearer ${token}` }).with(appWith({})));
     const body = await json<OpenAiError>(res, 502);
+    expect(res.headers.get('x-dursor-gateway')).toBe('1');
     expect(body.error.code).toBe('upstream_unreachable');
     expect(body.error.message).toContain('llm.example.com');
     expect(JSON.stringify(body)).not.toContain(TEST_API_KEY);

@@ -35,6 +35,7 @@ export class PoolConnection {
   #o: PoolConnectionOptions;
   #loop: SocketLoop;
   #welcomed = false;
+  #workerProtocol = 0;
 
   constructor(o: PoolConnectionOptions) {
     this.#o = o;
@@ -59,6 +60,10 @@ export class PoolConnection {
 
   get welcomed(): boolean {
     return this.#welcomed;
+  }
+  /** The protocol version of the Worker's last welcome (0 before any). */
+  get workerProtocol(): number {
+    return this.#workerProtocol;
   }
   get stopped(): Promise<void> {
     return this.#loop.stopped;
@@ -101,6 +106,7 @@ export class PoolConnection {
     }
     if (msg.type === 'welcome') {
       this.#welcomed = true;
+      this.#workerProtocol = msg.protocolVersion;
       this.#o.log.info('connected to pool', { runnerId: msg.runnerId, pool: msg.pool, protocolVersion: msg.protocolVersion });
     } else this.#o.onAssign(msg.assignment);
   }

@@ -21,14 +21,24 @@ export interface ExecutorRequest {
   instruction: string;
   spec: ExecutorSpec;
   limits: Assignment['limits'];
-  /** Worker base URL; the LLM gateway is at `${gatewayBaseUrl}${spec.gatewayPath}`. */
+  /**
+   * Base URL of the run's gateway relay (runner/src/gateway-relay/), a local stand-in for the Worker's
+   * LLM gateway at `${gatewayBaseUrl}${spec.gatewayPath}` that rides out Worker outages.
+   */
   gatewayBaseUrl: string;
-  /** Per-run token used as the API key against the gateway. */
+  /**
+   * The API key for that relay: a relay-local random token, never the run token itself (the relay
+   * swaps it in). Empty for an executor without a gateway path (the Cursor agent).
+   */
   runToken: string;
   /** The conversation before `instruction`, for executors that start a fresh session with it. */
   history?: Assignment['history'];
   /** Runner-wide directory for executor state outside any workspace (CLI scratch HOMEs, stored sessions). */
   stateDir?: string;
+  /** The commit the workspace was checked out at. */
+  baseCommit?: string;
+  /** What earlier assignments of this run finished (it was re-queued after its runner was lost). */
+  resume?: Assignment['resume'];
 }
 
 export interface Executor {

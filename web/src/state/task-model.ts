@@ -84,6 +84,9 @@ export function applyRunEvent(view: RunView, ev: RunEvent, seq = view.lastSeq): 
       const withOutcome = withStatus(next, ev.result.outcome, ev.result.error ?? null, ev.ts);
       return withOutcome;
     }
+    default:
+      // Kinds the view does not show (`turn`: a resume checkpoint, duplicating text and tool calls).
+      return next;
   }
 }
 

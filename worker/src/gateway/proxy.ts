@@ -97,14 +97,27 @@ async function forward(c: Context<AppEnv>, adapter: ProviderAdapter): Promise<Re
   return new Response(clientBody, { status: upstream.status, headers: returnedHeaders(upstream) });
 }
 
+async function answer(c: Context<AppEnv>, adapter: ProviderAdapter): Promise<Response> {
+  try {
+    return await forward(c, adapter);
+  } catch (err) {
+    if (err instanceof GatewayError) return refusal(adapter.family, err);
+    console.error(`llm gateway (${adapter.family}): unexpected error:`, err instanceof Error ? err.message : String(err));
+    return refusal(adapter.family, new GatewayError(500, 'internal_error', 'the gateway failed; try again'));
+  }
+}
+
+/**
+ * Every gateway answer says it is one: the runner's relay (runner/src/gateway-relay/forward.ts) retries
+ * a 5xx without this mark as "the Worker is not there" (wrangler's dev proxy while workerd restarts,
+ * Cloudflare's 52x pages) and passes every marked answer through untouched.
+ */
+export const GATEWAY_MARK = 'x-dursor-gateway';
+
 export function gatewayApp(adapter: ProviderAdapter) {
   return new Hono<AppEnv>().all('/*', async (c) => {
-    try {
-      return await forward(c, adapter);
-    } catch (err) {
-      if (err instanceof GatewayError) return refusal(adapter.family, err);
-      console.error(`llm gateway (${adapter.family}): unexpected error:`, err instanceof Error ? err.message : String(err));
-      return refusal(adapter.family, new GatewayError(500, 'internal_error', 'the gateway failed; try again'));
-    }
+    const res = await answer(c, adapter);
+    res.headers.set(GATEWAY_MARK, '1');
+    return res;
   });
 }

@@ -1,11 +1,12 @@
 /**
  * Claim and release: RunnerPool's two calls into TaskRoom. `claim` turns a queued run into an
- * assignment for one runner (new assignment number, lease, run token, and for the Cursor agent its
- * key, read from D1 only now: direct-key.ts); `release` gives an
+ * assignment for one runner (new assignment number, lease, run token, for the Cursor agent its
+ * key, read from D1 only now: direct-key.ts, and for a run assigned before what its earlier
+ * assignments finished: resume.ts); `release` gives an
  * assignment back when the runner declined it or vanished before accepting. Both re-check the
  * run synchronously right before changing it, so interleaved calls cannot double-assign.
  */
-import type { Assignment, ExecutorSpec, StoredEvent } from '../../../protocol/src/index.ts';
+import type { Assignment, ExecutorSpec, Resume, StoredEvent } from '../../../protocol/src/index.ts';
 import { CLOSE_CODES } from '../../../protocol/src/index.ts';
 import { signRunToken } from '../lib/run-token.ts';
 import { withDirectKey } from './direct-key.ts';
@@ -15,6 +16,7 @@ import { offerRuns } from './pool-client.ts';
 import { taskIdOf } from './room.ts';
 import type { Room } from './room.ts';
 import { applyStatus } from './run-lifecycle.ts';
+import { buildResume } from './resume.ts';
 import { closeRunSockets } from './run-sockets.ts';
 import { getRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
@@ -41,6 +43,8 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
   if (!run || run.status !== 'queued') return null;
   const now = Date.now();
   const ms = leaseMs(room.env);
+  // A run assigned before may continue from the turns its earlier assignments finished (resume.ts).
+  const resume = run.assignment > 0 ? buildResume(room.sql, runId) : undefined;
   const events = room.ctx.storage.transactionSync(() => {
     const res = applyStatus(room, run, {
       to: 'assigned',
@@ -65,7 +69,7 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
   broadcast(room.ctx, events);
   await armAlarm(room, now + ms);
   await room.d1.flush();
-  return toAssignment(run, taskId, runToken, ms, executor);
+  return toAssignment(run, taskId, runToken, ms, executor, resume);
 }
 
 /** A queued run that can never start (its Cursor key is gone) fails instead of being handed out. */
@@ -80,7 +84,7 @@ async function failUnstartable(room: Room, runId: string, reason: string): Promi
   await room.d1.flush();
 }
 
-function toAssignment(run: RunState, taskId: string, runToken: string, ms: number, executor: ExecutorSpec): Assignment {
+function toAssignment(run: RunState, taskId: string, runToken: string, ms: number, executor: ExecutorSpec, resume: Resume | undefined): Assignment {
   const spec = run.spec;
   return {
     runId: run.runId,
@@ -95,6 +99,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     runToken,
     limits: spec.limits,
     leaseMs: ms,
+    ...(resume ? { resume } : {}),
   };
 }
 

@@ -48,6 +48,11 @@ export class CliExecutor implements Executor {
     try {
       const ctx: CliContext = { req, home: scratch.home, cwd: req.workspaceDir };
       await a.prepare(ctx);
+      if (req.resume) {
+        // Assignment.resume: an earlier assignment was lost with its runner. Its CLI session lives on
+        // that machine, and the patch agent's replay does not apply to a CLI's own tools.
+        yield { type: 'log', level: 'info', message: `this run continues after its runner was lost; ${a.id} keeps its session on the machine it ran on, so it starts over from the instruction` };
+      }
       let outcome: Attempt | null = null;
       const wanted = req.spec.resumeSession;
       if (wanted) {

@@ -2,7 +2,8 @@
  * Codex's `codex exec --json` lines → RunEvents (pure): `thread.started` carries the thread id (the
  * session a follow-up resumes); `item.started` / `item.completed` carry agent messages, shell
  * commands, file changes, MCP and web-search calls; `turn.completed` carries the turn's usage;
- * `turn.failed` and top-level `error` lines carry the failure reason.
+ * `turn.failed` and top-level `error` lines carry the failure reason — except "Reconnecting... n/5",
+ * Codex's note that it replays a stream cut mid-way (a warning; the run goes on).
  */
 import type { ExecutorEvent } from '../types.ts';
 import type { ParsedLine, StreamParser } from '../cli/adapter.ts';
@@ -15,6 +16,8 @@ interface Item {
   server?: string; tool?: string; arguments?: unknown; result?: unknown; error?: { message?: string } | null;
   query?: string;
 }
+
+const RECONNECTING = /^Reconnecting\.\.\. \d+\/\d+/;
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
 
@@ -81,8 +84,13 @@ export class CodexStreamParser implements StreamParser {
       }
       case 'turn.failed':
         return { events, error: (msg.error as { message?: string } | undefined)?.message ?? 'turn failed' };
-      case 'error':
-        return { events, error: typeof msg.message === 'string' ? msg.message : 'error' };
+      case 'error': {
+        const message = typeof msg.message === 'string' ? msg.message : 'error';
+        // Codex replays a cut stream itself (up to 5 times) and says so with an `error` line
+        // ("Reconnecting... 1/5 (stream disconnected …)"); it failed only if a final error follows.
+        if (RECONNECTING.test(message)) return { events: [{ type: 'log', level: 'warn', message: `codex: ${message}` }] };
+        return { events, error: message };
+      }
       default:
         return { events };
     }

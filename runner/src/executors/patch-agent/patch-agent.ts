@@ -13,6 +13,7 @@ import { GoogleAdapter } from './adapters/google.ts';
 import { OpenAIChatAdapter } from './adapters/openai-chat.ts';
 import { OpenAIResponsesAdapter } from './adapters/openai-responses.ts';
 import { seedConversation, SYSTEM_PROMPT } from './prompt.ts';
+import { planResume } from './resume.ts';
 import { runToolLoop } from './tool-loop.ts';
 
 function adapterFor(spec: ExecutorSpec, init: AdapterInit): ModelAdapter {
@@ -39,6 +40,6 @@ export class PatchAgent implements Executor {
       system: SYSTEM_PROMPT,
       seed: seedConversation(req.history, req.instruction),
     });
-    yield* runToolLoop(adapter, req.workspaceDir, req.limits, signal);
+    yield* runToolLoop(adapter, req.workspaceDir, req.limits, signal, { baseCommit: req.baseCommit, resume: planResume(req.resume, req.baseCommit) });
   }
 }

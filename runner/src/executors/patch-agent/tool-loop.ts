@@ -3,10 +3,12 @@
  * (as `text` events) through the adapter, reports the turn's `usage`, runs the tools the model
  * called (`tool_call` / `tool_result`), hands the results back, and stops when the model answers
  * without tools. A stream that breaks mid-turn replays the turn (bounded); turn and token budgets
- * and tool paths that break policy end the run with a clear reason.
+ * and tool paths that break policy end the run with a clear reason. Each finished turn is reported as a
+ * `turn` event; a resumed run first replays the turns an earlier assignment finished (resume.ts).
  */
 import { ExecutorError, PolicyViolationError, type ExecutorEvent } from '../types.ts';
 import type { ModelAdapter, ModelTurn, ToolResult } from './adapters/model-adapter.ts';
+import { replayTurns, turnEvent, type ResumePlan } from './resume.ts';
 import { runTool } from './tools.ts';
 
 /** How often one turn's stream may break before the run fails, and the pause between tries. */
@@ -54,10 +56,16 @@ async function* oneTurn(adapter: ModelAdapter, turn: number, signal: AbortSignal
   }
 }
 
-export async function* runToolLoop(adapter: ModelAdapter, root: string, limits: LoopLimits, signal: AbortSignal): AsyncGenerator<ExecutorEvent> {
+/** Where a run starts: the workspace's base commit (recorded in each `turn` event) and a resume, if any. */
+export interface LoopStart { baseCommit?: string; resume?: ResumePlan | null }
+
+export async function* runToolLoop(adapter: ModelAdapter, root: string, limits: LoopLimits, signal: AbortSignal, start: LoopStart = {}): AsyncGenerator<ExecutorEvent> {
   const ctx = { root, violations: [] as string[] };
-  let tokens = 0;
-  for (let turn = 1; turn <= limits.maxTurns; turn++) {
+  const replayed = start.resume?.turns ?? [];
+  if (start.resume) yield { type: 'log', level: 'info', message: start.resume.note };
+  // Replayed turns count against both budgets: they are turns of this run.
+  let tokens = await replayTurns(adapter, ctx, replayed, signal);
+  for (let turn = replayed.length + 1; turn <= limits.maxTurns; turn++) {
     const result = yield* oneTurn(adapter, turn, signal);
     if (result.usage) {
       yield { type: 'usage', inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens };
@@ -78,6 +86,8 @@ export async function* runToolLoop(adapter: ModelAdapter, root: string, limits: 
       if (ctx.violations.length > 0) throw new PolicyViolationError(`policy: ${ctx.violations[0]}`);
     }
     adapter.addToolResults(results);
+    // The turn is finished: what a later assignment of this run continues from (resume.ts).
+    yield turnEvent(turn, result, start.baseCommit);
   }
   throw new ExecutorError(`turn limit reached: the agent used all ${limits.maxTurns} turns without finishing`);
 }

@@ -9,7 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { TOOL_SPECS } from '../tools.ts';
 import {
   REQUEST_TIMEOUT_MS, SDK_RETRIES, argsObject, refused, unreachable,
-  type AdapterInit, type ModelAdapter, type ModelCall, type ToolResult, type TurnStream,
+  type AdapterInit, type ModelAdapter, type ModelCall, type PastTurn, type ToolResult, type TurnStream,
 } from './model-adapter.ts';
 
 /** Output cap per turn; 8192 fits every current Claude model's output limit. */
@@ -104,5 +104,14 @@ export class AnthropicAdapter implements ModelAdapter {
       role: 'user',
       content: results.map((r) => ({ type: 'tool_result' as const, tool_use_id: r.call.id, content: r.output, ...(r.isError ? { is_error: true } : {}) })),
     });
+  }
+
+  /** A resumed turn: its text block, then its tool_use blocks (the adapter asks for no thinking, so there is none to keep). */
+  recordTurn(t: PastTurn): void {
+    const content: Anthropic.ContentBlockParam[] = [
+      ...(t.text ? [{ type: 'text' as const, text: t.text }] : []),
+      ...t.calls.map((c) => ({ type: 'tool_use' as const, id: c.id, name: c.name, input: argsObject(c.args) })),
+    ];
+    if (content.length > 0) this.#messages.push({ role: 'assistant', content });
   }
 }

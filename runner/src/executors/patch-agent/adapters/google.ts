@@ -9,8 +9,8 @@
 import { ApiError, GoogleGenAI, type Content, type FunctionDeclaration, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
 import { TOOL_SPECS } from '../tools.ts';
 import {
-  REQUEST_TIMEOUT_MS, SDK_RETRIES, causeText, refused, unreachable,
-  type AdapterInit, type ModelAdapter, type ModelCall, type ToolResult, type TurnStream,
+  REQUEST_TIMEOUT_MS, SDK_RETRIES, argsObject, causeText, refused, unreachable,
+  type AdapterInit, type ModelAdapter, type ModelCall, type PastTurn, type ToolResult, type TurnStream,
 } from './model-adapter.ts';
 
 const DECLARATIONS: FunctionDeclaration[] = TOOL_SPECS.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters }));
@@ -28,6 +28,9 @@ function googleFailure(e: unknown, baseURL: string): Error {
   if (e instanceof TypeError && causeText(e) !== e.message) return unreachable(baseURL, e);
   return refused(undefined, (e as Error).message);
 }
+
+/** The id of a call Gemini sent without one: its turn and position (never sent on the wire). */
+const madeUpId = (turn: number, index: number) => `call_${turn}_${index}`;
 
 export class GoogleAdapter implements ModelAdapter {
   readonly #ai: GoogleGenAI;
@@ -85,9 +88,9 @@ export class GoogleAdapter implements ModelAdapter {
     this.#pendingIds.clear();
     for (const p of parts) {
       if (!p.functionCall) continue;
-      const id = p.functionCall.id || `call_${turn}_${calls.length}`;
+      const id = p.functionCall.id || madeUpId(turn, calls.length);
       const name = p.functionCall.name ?? '';
-      calls.push({ id, name, args: JSON.stringify(p.functionCall.args ?? {}) });
+      calls.push({ id, name, args: JSON.stringify(p.functionCall.args ?? {}), ...(p.thoughtSignature ? { signature: p.thoughtSignature } : {}) });
       this.#pendingIds.set(id, { name, ...(p.functionCall.id ? { wireId: p.functionCall.id } : {}) });
     }
     if (parts.length > 0) this.#contents.push({ role: 'model', parts });
@@ -95,6 +98,23 @@ export class GoogleAdapter implements ModelAdapter {
       ? { inputTokens: usage.promptTokenCount ?? 0, outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0) }
       : undefined;
     return { text, calls, ...(tokens ? { usage: tokens } : {}) };
+  }
+
+  /**
+   * A resumed turn: one model content of its text part, then a functionCall part per call with its
+   * thoughtSignature back (Gemini 3 refuses function calls of the current turn without theirs) and
+   * the call id only when Gemini gave one (an id this adapter made up never went on the wire).
+   */
+  recordTurn(t: PastTurn): void {
+    const turn = ++this.#turns;
+    this.#pendingIds.clear();
+    const parts: Part[] = t.text ? [{ text: t.text }] : [];
+    t.calls.forEach((c, i) => {
+      const wireId = c.id === madeUpId(turn, i) ? undefined : c.id;
+      parts.push({ functionCall: { ...(wireId ? { id: wireId } : {}), name: c.name, args: argsObject(c.args) }, ...(c.signature ? { thoughtSignature: c.signature } : {}) });
+      this.#pendingIds.set(c.id, { name: c.name, ...(wireId ? { wireId } : {}) });
+    });
+    if (parts.length > 0) this.#contents.push({ role: 'model', parts });
   }
 
   addToolResults(results: ToolResult[]): void {

@@ -12,6 +12,8 @@ export interface ModelCall {
   name: string;
   /** Arguments as JSON text (the tools parse and validate it). */
   args: string;
+  /** An opaque token the provider wants back with the call (Gemini's thoughtSignature on the functionCall part). */
+  signature?: string;
 }
 export interface ModelTurn {
   text: string;
@@ -34,7 +36,15 @@ export interface ModelAdapter {
   streamTurn(signal: AbortSignal): TurnStream;
   /** Appends the results of the last turn's calls, in call order. */
   addToolResults(results: ToolResult[]): void;
+  /**
+   * Appends a turn the model gave in an earlier assignment of the run (a resume), in this wire's
+   * format, as streamTurn appends a turn it received; its tool results follow with addToolResults.
+   */
+  recordTurn(turn: PastTurn): void;
 }
+
+/** A finished turn as a `turn` event records it (protocol TurnCall: id, name, args, signature?). */
+export interface PastTurn { text: string; calls: ModelCall[] }
 
 /** Connection settings every adapter gets: the gateway route and the per-run token as the key. */
 export interface AdapterInit {
@@ -70,8 +80,14 @@ export function unreachable(baseURL: string, e: unknown): ExecutorError {
 export function refused(status: number | undefined, message: string): ExecutorError {
   // SDK messages often start with the status already ("401 Incorrect API key…").
   const text = status !== undefined && message.startsWith(`${status} `) ? message.slice(String(status).length + 1) : message;
-  return new ExecutorError(`model call failed: ${status ?? ''} ${text}`.replace(/\s+/g, ' ').trim().slice(0, 1000));
+  // The run's gateway relay gave up on an unreachable Worker (runner/src/gateway-relay/): its 502 is
+  // not an answer from anyone, so the reason reads like the unreachable() one, without a status.
+  const shown = text.startsWith(RELAY_GAVE_UP) ? undefined : status;
+  return new ExecutorError(`model call failed: ${shown ?? ''} ${text}`.replace(/\s+/g, ' ').trim().slice(0, 1000));
 }
+
+/** How the relay's give-up message starts. */
+const RELAY_GAVE_UP = 'cannot reach the LLM gateway at ';
 
 /** Parses tool arguments for wire formats that want an object back (Anthropic, Gemini); bad JSON → {}. */
 export function argsObject(args: string): Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import { TOOL_SPECS } from '../tools.ts';
-import { REQUEST_TIMEOUT_MS, SDK_RETRIES, refused, unreachable, type AdapterInit, type ModelAdapter, type ModelCall, type ToolResult, type TurnStream } from './model-adapter.ts';
+import { REQUEST_TIMEOUT_MS, SDK_RETRIES, refused, unreachable, type AdapterInit, type ModelAdapter, type ModelCall, type PastTurn, type ToolResult, type TurnStream } from './model-adapter.ts';
 
 const TOOLS: OpenAI.ChatCompletionTool[] = TOOL_SPECS.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
 
@@ -61,17 +61,22 @@ export class OpenAIChatAdapter implements ModelAdapter {
         if (tc.function?.arguments) c.args += tc.function.arguments;
       }
     }
-    const turn = ++this.#turns;
+    const turn = this.#turns + 1;
     const done = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${turn}_${i}` }));
-    this.#messages.push({
-      role: 'assistant',
-      content: text || null,
-      ...(done.length > 0 ? { tool_calls: done.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args } })) } : {}),
-    });
+    this.recordTurn({ text, calls: done });
     return { text, calls: done, ...(usage ? { usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } } : {}) };
   }
 
   addToolResults(results: ToolResult[]): void {
     for (const r of results) this.#messages.push({ role: 'tool', tool_call_id: r.call.id, content: r.output });
+  }
+
+  recordTurn(t: PastTurn): void {
+    this.#turns++;
+    this.#messages.push({
+      role: 'assistant',
+      content: t.text || null,
+      ...(t.calls.length > 0 ? { tool_calls: t.calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args } })) } : {}),
+    });
   }
 }

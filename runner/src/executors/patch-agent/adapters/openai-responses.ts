@@ -4,11 +4,12 @@
  * output items (messages, function calls, reasoning) are appended to `input` verbatim, as the API
  * documents for manual conversation state, followed by one `function_call_output` per call.
  * The turn is complete only with `response.completed`, which carries the output and the usage.
+ * A resumed turn (recordTurn) goes back as an assistant message and bare function_call items.
  */
 import type OpenAI from 'openai';
 import { TOOL_SPECS } from '../tools.ts';
 import { openAiClient, openAiFailure } from './openai-chat.ts';
-import { refused, type AdapterInit, type ModelAdapter, type ModelCall, type ToolResult, type TurnStream } from './model-adapter.ts';
+import { refused, type AdapterInit, type ModelAdapter, type ModelCall, type PastTurn, type ToolResult, type TurnStream } from './model-adapter.ts';
 
 type InputItem = OpenAI.Responses.ResponseInputItem;
 
@@ -63,5 +64,15 @@ export class OpenAIResponsesAdapter implements ModelAdapter {
 
   addToolResults(results: ToolResult[]): void {
     for (const r of results) this.#input.push({ type: 'function_call_output', call_id: r.call.id, output: r.output });
+  }
+
+  /**
+   * A resumed turn cannot be the output items verbatim (their ids refer to responses stored by the
+   * provider, and a function_call sent with its id but without its reasoning item is refused): an
+   * assistant message with the text, then one function_call per call, without item ids.
+   */
+  recordTurn(t: PastTurn): void {
+    if (t.text) this.#input.push({ role: 'assistant', content: t.text });
+    for (const c of t.calls) this.#input.push({ type: 'function_call', call_id: c.id, name: c.name, arguments: c.args });
   }
 }
