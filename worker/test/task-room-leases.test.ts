@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Assignment, CLOSE_CODES, LIMITS } from '../../protocol/src/index.ts';
 import { verifyRunToken } from '../src/lib/run-token.ts';
 import { d1Run, d1TaskStatus, seedTask } from './do-helpers/seed.ts';
-import { cleanup, ev, expire, openRunStream, poolOffers, poolStub, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
+import { cleanup, ev, expire, openRunner, openRunStream, poolOffers, poolStub, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
 
 afterEach(cleanup);
 
@@ -134,7 +134,7 @@ describe('a run socket that closes (issue 9)', () => {
     ctx.storage.sql.exec('UPDATE runs SET lease_until = ? WHERE run_id = ?', Date.now() + 60_000, runId);
   });
 
-  it('cuts the lease to the grace, so a runner that died loses its run in seconds, not a lease', async () => {
+  async function claimedAndClosed() {
     const task = await seedTask(1);
     const room = roomStub(task.taskId);
     await room.createRuns(task.taskId, task.runs);
@@ -148,8 +148,31 @@ describe('a run socket that closes (issue 9)', () => {
     await expect.poll(async () => Number((await roomRun(task.taskId, runId)).lease_until) - Date.now(), { timeout: 3000 }).toBeLessThanOrEqual(grace);
     expect(await runInDurableObject(room, (_, ctx) => ctx.storage.getAlarm())).toBeLessThanOrEqual(Date.now() + grace);
     await expire(task.taskId, runId, 'lease_until');
+    return { task, room, runId };
+  }
+
+  it('cuts the lease to the grace, then hands the run to another runner that can start it', async () => {
+    const { task, room, runId } = await claimedAndClosed();
+    const rescuer = await openRunner('runner-b');
+    rescuer.send({ type: 'hello', protocolVersion: 2, name: 'b', executors: ['patch-agent'], slots: 1, labels: [], activeRuns: [] });
+    await rescuer.nextOfType('welcome');
     await runDurableObjectAlarm(room);
-    expect(await statusTrail(task.taskId, runId)).toEqual(['queued', 'assigned', 'lost', 'queued']);
+    expect((await rescuer.nextOfType('assign')).assignment).toMatchObject({ runId, assignment: 2 });
+    expect(await statusTrail(task.taskId, runId)).toEqual(['queued', 'assigned', 'lost', 'queued', 'assigned']);
+    const lost = (await storedEvents(task.taskId)).find((e) => e.type === 'status' && e.status === 'lost');
+    expect(lost).toMatchObject({ reason: `runner lost: its connection closed and did not come back within ${LIMITS.runSocketGraceMs / 1000} s` });
+  });
+
+  it('keeps the full lease when no other runner could take the run (a runner cut off by an outage carries on)', async () => {
+    const { task, room, runId } = await claimedAndClosed();
+    await runDurableObjectAlarm(room);
+    const row = await roomRun(task.taskId, runId);
+    expect(row.status).toBe('assigned');
+    expect(Number(row.lease_until)).toBe(Number(row.socket_gone_at) + 2000);
+    // The runner comes back: the grace is over, the lease renewed.
+    const back = await openRunStream(task.taskId, runId, 1, 'runner-a');
+    expect(await back.next()).toMatchObject({ type: 'attached' });
+    expect((await roomRun(task.taskId, runId)).socket_gone_at).toBeNull();
   });
 
   it('leaves the lease alone while another socket of the assignment is open (a reconnect that came first)', async () => {

@@ -16,6 +16,7 @@ import type { OfferRow } from './offers.ts';
 import { releaseOffer, taskRoom } from './pool.ts';
 import type { PoolBase } from './pool.ts';
 import { readyRunners, readySocketOf } from './runner-sockets.ts';
+import type { LiveSocket } from './runner-sockets.ts';
 
 const MAX_ROUNDS = 8;
 
@@ -23,6 +24,21 @@ interface Planned {
   offer: OfferRow;
   runnerId: string;
   claimId: string;
+}
+
+/** Each ready runner's free capacity: slots − active runs − offers handed to it and not yet accepted. */
+export function freeSlots(pool: PoolBase, runners: Map<string, LiveSocket> = readyRunners(pool.ctx)): Map<string, number> {
+  const held = unacceptedCounts(pool.sql);
+  const free = new Map<string, number>();
+  for (const [id, { att }] of runners) free.set(id, att.slots - att.activeRuns.length - (held.get(id) ?? 0));
+  return free;
+}
+
+/** Whether a ready runner other than `except` offers `executor` and has a free slot now. */
+export function canTake(pool: PoolBase, executor: string, except: string | null): boolean {
+  const runners = readyRunners(pool.ctx);
+  const free = freeSlots(pool, runners);
+  return [...runners].some(([id, { att }]) => id !== except && att.executors.includes(executor) && free.get(id)! > 0);
 }
 
 export class Dispatcher {
@@ -56,9 +72,7 @@ export class Dispatcher {
     const pool = this.#pool;
     const runners = readyRunners(pool.ctx);
     if (!runners.size) return;
-    const held = unacceptedCounts(pool.sql);
-    const free = new Map<string, number>();
-    for (const [id, { att }] of runners) free.set(id, att.slots - att.activeRuns.length - (held.get(id) ?? 0));
+    const free = freeSlots(pool, runners);
 
     const now = Date.now();
     const plan: Planned[] = [];

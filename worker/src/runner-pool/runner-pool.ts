@@ -7,7 +7,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import type { LiveRunner, OfferReply, RunOffer } from '../task-room/types.ts';
 import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
-import { Dispatcher } from './dispatcher.ts';
+import { canTake, Dispatcher } from './dispatcher.ts';
 import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
 import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
@@ -50,6 +50,14 @@ export class RunnerPool extends DurableObject<Env> {
     upsertOffer(this.ctx.storage.sql, offer, Date.now());
     await this.#pool.dispatcher.run();
     return coverage(this.ctx, offer.executor);
+  }
+
+  /**
+   * Whether a connected runner other than `except` could start a run of `executor` right now
+   * (TaskRoom asks before it takes a run from a runner whose socket closed: issue 9).
+   */
+  async canTake(executor: string, except: string | null): Promise<boolean> {
+    return canTake(this.#pool, executor, except);
   }
 
   /** Drop a run's offer (it was cancelled while queued). */

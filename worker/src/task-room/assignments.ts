@@ -61,6 +61,7 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
         failReason: null,
         firstTokenAt: null,
         noRunnerDeadline: null,
+        socketGoneAt: null,
       },
     }, now);
     return res.ok ? res.events : null;

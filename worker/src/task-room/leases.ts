@@ -19,9 +19,9 @@ export function leaseMs(env: Env): number {
   return Number.isFinite(ms) && ms > 0 ? ms : LIMITS.defaultLeaseMs;
 }
 
-/** Push the run's lease to now + leaseMs. Not a D1 change. */
+/** Push the run's lease to now + leaseMs (its runner is connected: no grace pending). Not a D1 change. */
 export function renewLease(room: Room, run: RunState, now = Date.now()): void {
-  updateRun(room.sql, run, { leaseUntil: now + leaseMs(room.env) }, { sync: false });
+  updateRun(room.sql, run, { leaseUntil: now + leaseMs(room.env), socketGoneAt: null }, { sync: false });
 }
 
 /** Make sure the alarm fires no later than `at`. */

@@ -7,7 +7,7 @@
  * broadcast to viewers. Heartbeats renew the lease. A bad message closes with badMessage.
  * When the current assignment's last socket closes, the lease is cut to LIMITS.runSocketGraceMs:
  * a runner that reconnects in time renews it; one that died loses the run within seconds instead
- * of a whole lease (issue 9).
+ * of a whole lease (issue 9) — if another runner can take it then (alarm.ts asks the pool).
  */
 import { CLOSE_CODES, LIMITS, RunnerToRoom, isLeased } from '../../../protocol/src/index.ts';
 import type { Frame, StoredEvent } from '../../../protocol/src/index.ts';
@@ -90,9 +90,10 @@ export async function onRunSocketGone(room: Room, ws: WebSocket, att: RunSocketA
   const run = getRun(room.sql, att.runId);
   if (!run || staleReason(run, att) || run.leaseUntil === null) return;
   if (runSockets(room.ctx, att.runId, att.assignment).some((other) => other !== ws && isOpen(other))) return;
-  const until = Date.now() + Math.min(LIMITS.runSocketGraceMs, leaseMs(room.env));
+  const now = Date.now();
+  const until = now + Math.min(LIMITS.runSocketGraceMs, leaseMs(room.env));
   if (run.leaseUntil <= until) return;
-  updateRun(room.sql, run, { leaseUntil: until }, { sync: false });
+  updateRun(room.sql, run, { leaseUntil: until, socketGoneAt: now }, { sync: false });
   await armAlarm(room, until);
 }
 
@@ -103,6 +104,7 @@ function storeFrame(room: Room, run: RunState, frame: Frame): StoredEvent[] {
     updateRun(room.sql, run, {
       lastFrame: frame.frame,
       leaseUntil: isLeased(run.status) ? now + leaseMs(room.env) : null,
+      socketGoneAt: null,
     }, { sync: false });
     return stored;
   });

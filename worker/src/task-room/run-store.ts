@@ -31,6 +31,8 @@ export interface RunState {
   firstTokenAt: number | null;
   /** Queued with no connected runner offering its agent: fails at this time unless one appears. */
   noRunnerDeadline: number | null;
+  /** When the current assignment's last run socket closed (its lease was cut to the grace); null while connected. */
+  socketGoneAt: number | null;
   version: number;
   syncedVersion: number;
   createdAt: number;
@@ -56,6 +58,7 @@ const COLUMNS: Record<keyof RunPatch, string> = {
   failReason: 'fail_reason',
   firstTokenAt: 'first_token_at',
   noRunnerDeadline: 'no_runner_deadline',
+  socketGoneAt: 'socket_gone_at',
 };
 
 type Row = Record<string, SqlStorageValue>;
@@ -81,6 +84,7 @@ function fromRow(r: Row): RunState {
     failReason: (r.fail_reason as string | null) ?? null,
     firstTokenAt: (r.first_token_at as number | null) ?? null,
     noRunnerDeadline: (r.no_runner_deadline as number | null) ?? null,
+    socketGoneAt: (r.socket_gone_at as number | null) ?? null,
     version: r.version as number,
     syncedVersion: r.synced_version as number,
     createdAt: r.created_at as number,

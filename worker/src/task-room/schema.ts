@@ -34,6 +34,7 @@ const DDL = [
      fail_reason TEXT,
      first_token_at INTEGER,
      no_runner_deadline INTEGER,
+     socket_gone_at INTEGER,
      version INTEGER NOT NULL DEFAULT 1,
      synced_version INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL
@@ -45,6 +46,7 @@ const ADDED_RUN_COLUMNS: [string, string][] = [
   ['fail_reason', 'TEXT'],
   ['first_token_at', 'INTEGER'],
   ['no_runner_deadline', 'INTEGER'],
+  ['socket_gone_at', 'INTEGER'],
 ];
 
 export function ensureSchema(sql: SqlStorage): void {
