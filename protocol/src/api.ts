@@ -94,8 +94,15 @@ export const CreateRunsRequest = z.object({
   parentRunId: id.optional(),
   /** Answer this earlier user message of the task instead of the latest one (a retry). */
   messageId: id.optional(),
+  /**
+   * This round is a retry of that run of the task: one attempt, answering the run's message (the
+   * default for messageId), numbered after the attempts its round already has.
+   */
+  retryOfRunId: id.optional(),
 }).refine((r) => !(r.message !== undefined && r.messageId !== undefined), {
   message: 'give either message (a new instruction) or messageId (an earlier one), not both', path: ['messageId'],
+}).refine((r) => r.retryOfRunId === undefined || (r.message === undefined && r.attempts.reduce((n, a) => n + a.count, 0) === 1), {
+  message: 'a retry is one attempt answering the retried run\'s message: no message, one attempt of count 1', path: ['retryOfRunId'],
 });
 export type CreateRunsRequest = z.infer<typeof CreateRunsRequest>;
 
@@ -206,6 +213,8 @@ export const Run = z.object({
   runnerId: z.string().nullable(),
   retries: z.number().int(),
   parentRunId: z.string().nullable(),
+  /** The run this one retries; its attempt number follows the round's others, so labels stay unique. */
+  retryOfRunId: z.string().nullable(),
   usage: Usage,
   budgetUsd: z.number().nullable(),
   /** wallMs: assigned → finished; ttftMs: assigned → first streamed text or tool call. */

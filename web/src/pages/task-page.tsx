@@ -3,10 +3,10 @@
  * over the task's socket, with the winner marked), the follow-up box and the pull-request panel
  * (a lazy chunk). The store (REST detail + live events) lives as long as the page.
  */
-import { attemptLabel, roundNumbers } from '../lib/attempt-label.ts';
 import { useComputed } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { ModelProfile, Run, Task } from '../../../protocol/src/index.ts';
+import { attemptLabels } from '../lib/attempt-label.ts';
 import { formatTime } from '../lib/format.ts';
 import { modelProfiles, openTaskStatus, repos } from '../state/lists.ts';
 import { taskStatusOf } from '../state/task-model.ts';
@@ -48,8 +48,8 @@ export function TaskPage(props: { id: string }) {
     return ordered.map((r) => (live.get(r.id) ?? r.status) === r.status ? r : { ...r, status: live.get(r.id)! });
   }, [ordered, statusKey.value]);
   const profiles = modelProfiles.state.value.data ?? NO_PROFILES;
-  const rounds = useMemo(() => roundNumbers(ordered), [ordered]);
-  const runLabel = useMemo(() => (r: Run) => attemptLabel(r, rounds, modelName(r, profiles)), [rounds, profiles]);
+  const labels = useMemo(() => attemptLabels(ordered, (r) => modelName(r, profiles)), [ordered, profiles]);
+  const runLabel = useMemo(() => (r: Run) => labels.get(r.id) ?? `Attempt ${r.attempt}`, [labels]);
 
   const { status, data, error } = store.detail.state.value;
   if (data === null) {

@@ -114,6 +114,8 @@ export const runs = sqliteTable('runs', {
   retries: integer('retries').notNull().default(0),
   /** The run this one continues (its branch head is the base; its agent session is resumed). */
   parentRunId: text('parent_run_id'),
+  /** The run this one retries (same message, the next attempt number of its round). */
+  retryOfRunId: text('retry_of_run_id'),
   /** The executor's own session id (CLI agents), for resuming in a follow-up. */
   agentSession: text('agent_session'),
   budgetMicros: integer('budget_micros'),
