@@ -166,7 +166,8 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
-export const TaskStatus = z.enum(['idle', 'running', 'done', 'failed']);
+/** From the task's runs: running while one is unfinished; done once one succeeded; cancelled when every run was cancelled; else failed. */
+export const TaskStatus = z.enum(['idle', 'running', 'done', 'failed', 'cancelled']);
 export const Task = z.object({
   id,
   repoId: id,
