@@ -30,6 +30,14 @@ export type BudgetSettings = z.infer<typeof BudgetSettings>;
 export const SpendSummary = z.object({ last30DaysUsd: z.number().nonnegative(), allTimeUsd: z.number().nonnegative(), tasks: z.number().int() });
 export type SpendSummary = z.infer<typeof SpendSummary>;
 
+/**
+ * GET /v1/settings/url-policy: which repository and model URLs this dursor accepts, so forms can
+ * say so. `allowPrivateUrls` (DURSOR_ALLOW_PRIVATE_URLS, local development): http and
+ * local/private hosts too; otherwise https to public hosts only.
+ */
+export const UrlPolicy = z.object({ allowPrivateUrls: z.boolean() });
+export type UrlPolicy = z.infer<typeof UrlPolicy>;
+
 export const ChangePasswordRequest = z.object({ currentPassword: z.string().min(1).max(256), newPassword: password });
 
 /** A bearer API token as listed (the token itself is shown only once, when created). */
