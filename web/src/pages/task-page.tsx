@@ -8,6 +8,7 @@ import { useEffect, useMemo } from 'preact/hooks';
 import type { ModelProfile, Run, Task } from '../../../protocol/src/index.ts';
 import { attemptLabels } from '../lib/attempt-label.ts';
 import { formatTime } from '../lib/format.ts';
+import { useRunners } from '../lib/use-runners.ts';
 import { modelProfiles, openTaskStatus, repos } from '../state/lists.ts';
 import { taskStatusOf } from '../state/task-model.ts';
 import { TaskStore } from '../state/task-store.ts';
@@ -47,6 +48,8 @@ export function TaskPage(props: { id: string }) {
     const live = new Map(statusKey.value.split(' ').map((kv) => kv.split('=') as [string, Run['status']]));
     return ordered.map((r) => (live.get(r.id) ?? r.status) === r.status ? r : { ...r, status: live.get(r.id)! });
   }, [ordered, statusKey.value]);
+  // A queued card says why it waits, from the runner list: keep it fresh while one waits.
+  useRunners(current.some((r) => r.status === 'queued'));
   const profiles = modelProfiles.state.value.data ?? NO_PROFILES;
   const labels = useMemo(() => attemptLabels(ordered, (r) => modelName(r, profiles)), [ordered, profiles]);
   const runLabel = useMemo(() => (r: Run) => labels.get(r.id) ?? `Attempt ${r.attempt}`, [labels]);
