@@ -19,7 +19,7 @@ import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { ROOT, startStack, type Stack } from './harness/stack.ts';
-import { addScriptedProfile, createOwnerInBrowser } from './harness/ui-steps.ts';
+import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_github_bootstrap_0123456789';
 const REPO = 'acme/app';
@@ -92,7 +92,8 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await addScriptedProfile(page, fake.url, 'sk-browser-github-key-4321');
     await expect.poll(() => page.getByTestId('model-profile').count()).toBe(1);
 
-    // Not connected yet: the connect forms are on the page, and they pass axe too.
+    // Not connected yet: the connect forms are on Settings → GitHub, and they pass axe too.
+    await openSettings(page, 'GitHub');
     const appTab = page.getByRole('tab', { name: 'Existing GitHub App' });
     await appTab.click();
     await expect.poll(() => appTab.getAttribute('aria-selected')).toBe('true');
@@ -112,15 +113,16 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     const html = await page.content();
     const pemLine = gh.app.privateKeyPem.split('\n').find((l) => l.length > 40)!;
     expect([html.includes(pemLine), html.includes(gh.app.webhookSecret)]).toEqual([false, false]);
+    await page.screenshot({ path: path.join(shots, 'settings-github.png'), fullPage: true });
 
-    // The picker lists what the installation sees; the private repo is marked.
+    // Settings → Repositories: the picker lists what the installation sees; the private repo is marked.
+    await openSettings(page, 'Repositories');
     const picker = page.getByLabel('GitHub repository', { exact: true });
     await expect.poll(() => picker.inputValue(), { timeout: 15_000 }).toBe(REPO);
     expect(await page.getByTestId('private-badge').count()).toBe(1);
     await page.getByRole('button', { name: 'Add from GitHub' }).click();
     await expect.poll(() => page.getByTestId('repo-github').innerText(), { timeout: 15_000 }).toContain(REPO);
     expect(await page.getByTestId('github-repo-error').count()).toBe(0);
-    await page.screenshot({ path: path.join(shots, 'settings-github.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -244,8 +246,10 @@ describe('browser: GitHub journey from setup to a pull request', () => {
   });
 
   it('Settings with the GitHub connection and the GitHub repo passes axe', async () => {
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'GitHub');
     await expect.poll(() => page.getByTestId('github-connection').count(), { timeout: 15_000 }).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await openSettings(page, 'Repositories');
     await expect.poll(() => page.getByTestId('repo-github').count(), { timeout: 15_000 }).toBe(1);
     // Every repository the connection sees is added, and the picker says so.
     await expect.poll(() => page.getByTestId('github-repo-picker').innerText(), { timeout: 15_000 }).toContain('Every repository the connection can see is added already.');

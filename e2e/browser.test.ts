@@ -15,7 +15,7 @@ import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { ROOT, startStack, type Stack } from './harness/stack.ts';
 import { startTcpProxy } from './harness/tcp-proxy.ts';
-import { addScriptedProfile, createOwnerInBrowser } from './harness/ui-steps.ts';
+import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_bootstrap_token_0123456789';
 const shots = path.join(ROOT, 'e2e/artifacts');
@@ -52,18 +52,22 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await expect.poll(() => page.getByText('Scripted model').count()).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Test connection Scripted model' }).click();
   await expect.poll(() => page.getByTestId('profile-test').getAttribute('data-ok')).toBe('true');
+  await openSettings(page, 'Repositories');
   await page.getByLabel('Clone URL').fill(cloneUrl);
   await page.getByLabel('Default branch').fill('main');
   await page.getByRole('button', { name: 'Add repository' }).click();
   await expect.poll(() => page.getByText(cloneUrl).count()).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
+  await openSettings(page, 'Account');
   await page.getByLabel('Token name').fill('deploy script');
   await page.getByRole('button', { name: 'Create API token' }).click();
   await expect.poll(() => page.getByTestId('api-token-created').textContent()).toMatch(/dat_/);
   await expect.poll(() => page.getByTestId('api-token').count()).toBe(1);
+  await openSettings(page, 'Budgets');
   await page.getByLabel('Default task budget (USD)').fill('3');
   await page.getByRole('button', { name: 'Save budgets' }).click();
   await expect.poll(() => page.getByTestId('budgets').innerText()).toContain('Saved.');
-  await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
 
   await page.getByRole('link', { name: 'New task' }).click();

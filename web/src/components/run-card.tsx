@@ -69,7 +69,7 @@ export function RunCard(props: { store: TaskStore; run: Run; label: string; isWi
       )}
       {isNoRunnerError(errorReason) && (
         <p class="hint" data-testid="no-runner-help">
-          Start a runner that has {EXECUTOR_LABELS[run.executor]} installed (<Link href="/settings">Settings → Runners</Link>), then Retry.
+          Start a runner that has {EXECUTOR_LABELS[run.executor]} installed (<Link href="/settings/runners">Settings → Runners</Link>), then Retry.
         </p>
       )}
       {canRetry(status) && <RetryButton store={store} run={run} />}

@@ -34,10 +34,10 @@ export function NewTaskPage() {
       {p.status === 'error' && <LoadError message={p.error ?? ''} onRetry={() => void modelProfiles.load()} />}
       {(r.data === null || p.data === null) && r.status !== 'error' && p.status !== 'error' && <Loading what="Loading repositories and models…" />}
       {r.data !== null && r.data.length === 0 && (
-        <Empty testId="no-repos">No repositories yet — <Link href="/settings">add one</Link> in Settings.</Empty>
+        <Empty testId="no-repos">No repositories yet — <Link href="/settings/repositories">add one</Link> in Settings.</Empty>
       )}
       {p.data !== null && p.data.length === 0 && (
-        <Empty testId="no-profiles">No model profiles yet — <Link href="/settings">add one</Link> in Settings.</Empty>
+        <Empty testId="no-profiles">No model profiles yet — <Link href="/settings/model-profiles">add one</Link> in Settings.</Empty>
       )}
       {r.data !== null && r.data.length > 0 && p.data !== null && p.data.length > 0 && <NewTaskForm />}
     </div>

@@ -11,6 +11,7 @@ import { useSubmit } from '../../lib/use-submit.ts';
 import { cloneUrlHint } from '../../lib/url-hints.ts';
 import { githubConnection, repos, urlPolicy } from '../../state/lists.ts';
 import { lazy } from '../../components/lazy.tsx';
+import { Link } from '../../components/link.tsx';
 import { ResourceList } from '../../components/resource-list.tsx';
 import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
 
@@ -22,7 +23,8 @@ export function ReposSection() {
     void githubConnection.ensure();
     void urlPolicy.ensure();
   }, []);
-  const connected = Boolean(githubConnection.state.value.data?.connection);
+  const gh = githubConnection.state.value.data;
+  const connected = Boolean(gh?.connection);
   return (
     <section class="card settings-section" data-testid="repositories">
       <h2>Repositories</h2>
@@ -30,6 +32,9 @@ export function ReposSection() {
       <ResourceList resource={repos} loading="Loading repositories…" emptyTestId="repos-empty" listTestId="repo-list"
         empty="No repositories yet — add one below." row={(r) => <RepoRow key={r.id} repo={r} />} />
       {connected && <GitHubRepoPicker />}
+      {gh && !connected && (
+        <p class="hint">Or <Link href="/settings/github">connect GitHub</Link> to pick repositories from a list, private ones included.</p>
+      )}
       <AddRepoForm />
     </section>
   );
