@@ -145,7 +145,7 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await expect.poll(() => taskPage.count(), { timeout: 20_000 }).toBe(1);
     state.taskId = (await taskPage.getAttribute('data-task-id'))!;
     expect(new URL(page.url()).pathname).toBe(`/tasks/${state.taskId}`);
-    expect(await page.getByTestId('task-instruction').innerText()).toBe(INSTRUCTION);
+    expect(await page.getByTestId('round-message').innerText()).toBe(INSTRUCTION);
     const cards = page.getByTestId('run-card');
     await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(3);
     state.firstRunIds = await Promise.all((await cards.all()).map(async (c) => (await c.getAttribute('data-run-id'))!));
@@ -180,19 +180,22 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await box.getByLabel('Follow-up', { exact: true }).fill(FOLLOW_UP);
     await box.getByRole('button', { name: 'Send follow-up' }).click();
 
-    const cards = page.getByTestId('run-card');
-    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(4);
-    const ids = await Promise.all((await cards.all()).map(async (c) => (await c.getAttribute('data-run-id'))!));
-    const fresh = ids.filter((id) => !state.firstRunIds.includes(id));
-    expect(fresh).toHaveLength(1);
-    state.followUpRunId = fresh[0];
+    // The follow-up is round 2, under its message; round 1 (finished) folds to its summary.
+    const rounds = page.getByTestId('round');
+    await expect.poll(() => rounds.count(), { timeout: 20_000 }).toBe(2);
+    const fresh = rounds.nth(1).getByTestId('run-card');
+    await expect.poll(() => fresh.count(), { timeout: 20_000 }).toBe(1);
+    state.followUpRunId = (await fresh.getAttribute('data-run-id'))!;
+    expect(state.firstRunIds).not.toContain(state.followUpRunId);
+    expect(await rounds.nth(1).getByTestId('round-message').innerText()).toBe(FOLLOW_UP);
+    expect(await rounds.nth(0).getAttribute('data-open')).toBe('false');
+    expect(await rounds.nth(0).getByTestId('round-summary').innerText()).toBe('3 attempts: 3 succeeded · has the winner');
     const next = card(state.followUpRunId);
     await expect.poll(() => next.getByTestId('run-transcript').innerText(), { timeout: 60_000 }).toContain('Writing the farewell.');
     expect(await next.getAttribute('data-status')).toBe('running');
     gates.followUp.release();
     await expect.poll(() => next.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
     await expect.poll(() => next.getByTestId('run-diff').innerText(), { timeout: 20_000 }).toContain('export const bye = () => "bye";');
-    expect(await page.getByTestId('task-instruction').locator('xpath=..').innerText()).toContain(FOLLOW_UP);
 
     await next.getByRole('button', { name: 'Choose as winner' }).click();
     await expect.poll(() => next.getByTestId('winner-badge').count()).toBe(1);

@@ -19,9 +19,11 @@ export function roundNumbers(runs: readonly Pick<Run, 'messageId' | 'createdAt'>
   return rounds;
 }
 
-/** Run id → label, for every run of the task; `model` names the run's model profile. */
-export function attemptLabels<R extends LabelledRun>(runs: readonly R[], model: (run: R) => string): Map<string, string> {
-  const rounds = roundNumbers(runs);
+/**
+ * Run id → label, for every run of the task; `model` names the run's model profile. `rounds`
+ * (message id → round number) defaults to numbering by first run; the task page passes its own.
+ */
+export function attemptLabels<R extends LabelledRun>(runs: readonly R[], model: (run: R) => string, rounds = roundNumbers(runs)): Map<string, string> {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const labels = new Map<string, string>();
   const used = new Map<string, number>();
