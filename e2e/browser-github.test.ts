@@ -13,7 +13,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeGitHub, startFakeOpenAI, type FakeGitHub, type FakeOpenAI } from '../testkit/src/index.ts';
-import { seriousViolations } from './harness/axe.ts';
+import { axeEverywhere } from './harness/axe.ts';
 import { launchChromium } from './harness/browser.ts';
 import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
@@ -97,7 +97,7 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     const appTab = page.getByRole('tab', { name: 'Existing GitHub App' });
     await appTab.click();
     await expect.poll(() => appTab.getAttribute('aria-selected')).toBe('true');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'Settings → GitHub, connect forms')).toEqual([]);
     await page.getByLabel('App ID', { exact: true }).fill(String(gh.app.id));
     await page.getByLabel('Private key', { exact: true }).fill(gh.app.privateKeyPem);
     await page.getByLabel('Webhook secret', { exact: true }).fill(gh.app.webhookSecret);
@@ -123,7 +123,7 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await page.getByRole('button', { name: 'Add from GitHub' }).click();
     await expect.poll(() => page.getByTestId('repo-github').innerText(), { timeout: 15_000 }).toContain(REPO);
     expect(await page.getByTestId('github-repo-error').count()).toBe(0);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'Settings → Repositories, GitHub repo added')).toEqual([]);
   });
 
   it('starts a task with 3 attempts from the keyboard; all three stream and succeed; a diff; a winner', async () => {
@@ -245,17 +245,17 @@ describe('browser: GitHub journey from setup to a pull request', () => {
 
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'task-pr.png'), fullPage: true });
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'task page with its PR')).toEqual([]);
   });
 
   it('Settings with the GitHub connection and the GitHub repo passes axe', async () => {
     await openSettings(page, 'GitHub');
     await expect.poll(() => page.getByTestId('github-connection').count(), { timeout: 15_000 }).toBe(1);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'Settings → GitHub, connected')).toEqual([]);
     await openSettings(page, 'Repositories');
     await expect.poll(() => page.getByTestId('repo-github').count(), { timeout: 15_000 }).toBe(1);
     // Every repository the connection sees is added, and the picker says so.
     await expect.poll(() => page.getByTestId('github-repo-picker').innerText(), { timeout: 15_000 }).toContain('Every repository the connection can see is added already.');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'Settings → Repositories, all added')).toEqual([]);
   });
 });

@@ -75,7 +75,7 @@ export function RunCard(props: { store: TaskStore; run: Run; label: string; isWi
       {canRetry(status) && <RetryButton store={store} run={run} />}
 
       {isTerminal(status) && status === 'succeeded' && (
-        <section class="run-result" aria-label="Changes">
+        <div class="run-result">
           {files.length === 0 ? (
             <p class="hint">No files changed.</p>
           ) : patch ? (
@@ -101,7 +101,7 @@ export function RunCard(props: { store: TaskStore; run: Run; label: string; isWi
             </>
           )}
           {!patch && needsPatch && <p class="hint">Loading the diff…</p>}
-        </section>
+        </div>
       )}
 
       <RunSummary run={run} view={view} finished={isTerminal(status)} />
