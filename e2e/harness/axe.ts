@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { ROOT } from './stack.ts';
 
 interface AxeResult { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }
-type AxeWindow = { axe?: { run: (context?: string) => Promise<AxeResult> } };
+type AxeWindow = { axe?: { run: (context: string | Document, options: object) => Promise<AxeResult> } };
 
 export const DESKTOP = { width: 1400, height: 900 };
 export const PHONE = { width: 390, height: 844 };
@@ -19,12 +19,12 @@ export const ALL_LOOKS: Look[] = [
   { viewport: 'phone', theme: 'light' }, { viewport: 'phone', theme: 'dark' },
 ];
 
-/** Every violation axe finds on the page as it is now (or within `context`, a CSS selector). */
-export async function axeViolations(page: Page, context?: string): Promise<string[]> {
+/** Every violation axe finds on the page as it is now (or within `context`, a CSS selector; only `rules`, if given). */
+export async function axeViolations(page: Page, context?: string, rules?: string[]): Promise<string[]> {
   if (!(await page.evaluate(() => Boolean((window as unknown as AxeWindow).axe)))) {
     await page.addScriptTag({ path: path.join(ROOT, 'node_modules/axe-core/axe.min.js') });
   }
-  const result = await page.evaluate((ctx) => (window as unknown as Required<AxeWindow>).axe.run(ctx), context);
+  const result = await page.evaluate(([ctx, only]) => (window as unknown as Required<AxeWindow>).axe.run(ctx ?? document, only ? { runOnly: only } : {}), [context, rules] as const);
   return result.violations.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 

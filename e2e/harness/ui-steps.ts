@@ -9,6 +9,16 @@ export async function createOwnerInBrowser(page: Page, url: string): Promise<voi
   await page.getByRole('button', { name: 'Create owner account' }).click();
 }
 
+/** The API as the signed-in page sees it (its session cookie), for what the UI does not show. */
+export async function pageApi(page: Page, base: string): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  return async (method, path, body) => {
+    const res = await fetch(base + path, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+}
+
 /** Opens a section of Settings through the top bar and the section nav (each section has its own address). */
 export async function openSettings(page: Page, section: string): Promise<void> {
   await page.getByRole('link', { name: 'Settings', exact: true }).click();

@@ -30,10 +30,16 @@ const SECTIONS: Record<SettingsSectionId, ComponentType> = {
 };
 
 export function SettingsPage(props: { section: string | null }) {
-  // /settings#repositories and GitHub's redirect (/settings?github=…) move to their section's address.
+  // /settings#repositories (on load or as a link within the page) and GitHub's redirect
+  // (/settings?github=…) move to their section's address.
   useLayoutEffect(() => {
-    const to = canonicalSettingsPath(location.pathname, location.search, location.hash);
-    if (to) navigate(to, { replace: true });
+    const canonical = () => {
+      const to = canonicalSettingsPath(location.pathname, location.search, location.hash);
+      if (to) navigate(to, { replace: true });
+    };
+    canonical();
+    addEventListener('hashchange', canonical);
+    return () => removeEventListener('hashchange', canonical);
   }, []);
   const id = sectionOf(props.section);
   const Section = id ? SECTIONS[id] : null;
