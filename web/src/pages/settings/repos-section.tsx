@@ -28,7 +28,7 @@ export function ReposSection() {
   return (
     <section class="card settings-section" data-testid="repositories">
       <h2>Repositories</h2>
-      <p class="hint">Runners clone these over https and push one branch per attempt.</p>
+      <p class="hint">Runners clone these and push one branch per attempt.</p>
       <ResourceList resource={repos} loading="Loading repositories…" emptyTestId="repos-empty" listTestId="repo-list"
         empty="No repositories yet — add one below." row={(r) => <RepoRow key={r.id} repo={r} />} />
       {connected && <GitHubRepoPicker />}
