@@ -13,13 +13,13 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeGitHub, startFakeOpenAI, type FakeGitHub, type FakeOpenAI } from '../testkit/src/index.ts';
-import { seriousViolations } from './harness/axe.ts';
+import { axeEverywhere } from './harness/axe.ts';
 import { launchChromium } from './harness/browser.ts';
 import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { ROOT, startStack, type Stack } from './harness/stack.ts';
-import { addScriptedProfile, createOwnerInBrowser } from './harness/ui-steps.ts';
+import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_github_bootstrap_0123456789';
 const REPO = 'acme/app';
@@ -92,11 +92,12 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await addScriptedProfile(page, fake.url, 'sk-browser-github-key-4321');
     await expect.poll(() => page.getByTestId('model-profile').count()).toBe(1);
 
-    // Not connected yet: the connect forms are on the page, and they pass axe too.
+    // Not connected yet: the connect forms are on Settings → GitHub, and they pass axe too.
+    await openSettings(page, 'GitHub');
     const appTab = page.getByRole('tab', { name: 'Existing GitHub App' });
     await appTab.click();
     await expect.poll(() => appTab.getAttribute('aria-selected')).toBe('true');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'Settings → GitHub, connect forms')).toEqual([]);
     await page.getByLabel('App ID', { exact: true }).fill(String(gh.app.id));
     await page.getByLabel('Private key', { exact: true }).fill(gh.app.privateKeyPem);
     await page.getByLabel('Webhook secret', { exact: true }).fill(gh.app.webhookSecret);
@@ -112,16 +113,17 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     const html = await page.content();
     const pemLine = gh.app.privateKeyPem.split('\n').find((l) => l.length > 40)!;
     expect([html.includes(pemLine), html.includes(gh.app.webhookSecret)]).toEqual([false, false]);
+    await page.screenshot({ path: path.join(shots, 'settings-github.png'), fullPage: true });
 
-    // The picker lists what the installation sees; the private repo is marked.
+    // Settings → Repositories: the picker lists what the installation sees; the private repo is marked.
+    await openSettings(page, 'Repositories');
     const picker = page.getByLabel('GitHub repository', { exact: true });
     await expect.poll(() => picker.inputValue(), { timeout: 15_000 }).toBe(REPO);
     expect(await page.getByTestId('private-badge').count()).toBe(1);
     await page.getByRole('button', { name: 'Add from GitHub' }).click();
     await expect.poll(() => page.getByTestId('repo-github').innerText(), { timeout: 15_000 }).toContain(REPO);
     expect(await page.getByTestId('github-repo-error').count()).toBe(0);
-    await page.screenshot({ path: path.join(shots, 'settings-github.png'), fullPage: true });
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'Settings → Repositories, GitHub repo added')).toEqual([]);
   });
 
   it('starts a task with 3 attempts from the keyboard; all three stream and succeed; a diff; a winner', async () => {
@@ -143,7 +145,7 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await expect.poll(() => taskPage.count(), { timeout: 20_000 }).toBe(1);
     state.taskId = (await taskPage.getAttribute('data-task-id'))!;
     expect(new URL(page.url()).pathname).toBe(`/tasks/${state.taskId}`);
-    expect(await page.getByTestId('task-instruction').innerText()).toBe(INSTRUCTION);
+    expect(await page.getByTestId('round-message').innerText()).toBe(INSTRUCTION);
     const cards = page.getByTestId('run-card');
     await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(3);
     state.firstRunIds = await Promise.all((await cards.all()).map(async (c) => (await c.getAttribute('data-run-id'))!));
@@ -178,19 +180,22 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     await box.getByLabel('Follow-up', { exact: true }).fill(FOLLOW_UP);
     await box.getByRole('button', { name: 'Send follow-up' }).click();
 
-    const cards = page.getByTestId('run-card');
-    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(4);
-    const ids = await Promise.all((await cards.all()).map(async (c) => (await c.getAttribute('data-run-id'))!));
-    const fresh = ids.filter((id) => !state.firstRunIds.includes(id));
-    expect(fresh).toHaveLength(1);
-    state.followUpRunId = fresh[0];
+    // The follow-up is round 2, under its message; round 1 (finished) folds to its summary.
+    const rounds = page.getByTestId('round');
+    await expect.poll(() => rounds.count(), { timeout: 20_000 }).toBe(2);
+    const fresh = rounds.nth(1).getByTestId('run-card');
+    await expect.poll(() => fresh.count(), { timeout: 20_000 }).toBe(1);
+    state.followUpRunId = (await fresh.getAttribute('data-run-id'))!;
+    expect(state.firstRunIds).not.toContain(state.followUpRunId);
+    expect(await rounds.nth(1).getByTestId('round-message').innerText()).toBe(FOLLOW_UP);
+    expect(await rounds.nth(0).getAttribute('data-open')).toBe('false');
+    expect(await rounds.nth(0).getByTestId('round-summary').innerText()).toBe('3 attempts: 3 succeeded · has the winner');
     const next = card(state.followUpRunId);
     await expect.poll(() => next.getByTestId('run-transcript').innerText(), { timeout: 60_000 }).toContain('Writing the farewell.');
     expect(await next.getAttribute('data-status')).toBe('running');
     gates.followUp.release();
     await expect.poll(() => next.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
     await expect.poll(() => next.getByTestId('run-diff').innerText(), { timeout: 20_000 }).toContain('export const bye = () => "bye";');
-    expect(await page.getByTestId('task-instruction').locator('xpath=..').innerText()).toContain(FOLLOW_UP);
 
     await next.getByRole('button', { name: 'Choose as winner' }).click();
     await expect.poll(() => next.getByTestId('winner-badge').count()).toBe(1);
@@ -240,15 +245,17 @@ describe('browser: GitHub journey from setup to a pull request', () => {
 
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'task-pr.png'), fullPage: true });
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'task page with its PR')).toEqual([]);
   });
 
   it('Settings with the GitHub connection and the GitHub repo passes axe', async () => {
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'GitHub');
     await expect.poll(() => page.getByTestId('github-connection').count(), { timeout: 15_000 }).toBe(1);
+    expect(await axeEverywhere(page, 'Settings → GitHub, connected')).toEqual([]);
+    await openSettings(page, 'Repositories');
     await expect.poll(() => page.getByTestId('repo-github').count(), { timeout: 15_000 }).toBe(1);
     // Every repository the connection sees is added, and the picker says so.
     await expect.poll(() => page.getByTestId('github-repo-picker').innerText(), { timeout: 15_000 }).toContain('Every repository the connection can see is added already.');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeEverywhere(page, 'Settings → Repositories, all added')).toEqual([]);
   });
 });

@@ -8,14 +8,14 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
-import { seriousViolations } from './harness/axe.ts';
+import { axeEverywhere, axeViolations } from './harness/axe.ts';
 import { launchChromium } from './harness/browser.ts';
 import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { ROOT, startStack, type Stack } from './harness/stack.ts';
 import { startTcpProxy } from './harness/tcp-proxy.ts';
-import { addScriptedProfile, createOwnerInBrowser } from './harness/ui-steps.ts';
+import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_bootstrap_token_0123456789';
 const shots = path.join(ROOT, 'e2e/artifacts');
@@ -52,23 +52,27 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   await expect.poll(() => page.getByText('Scripted model').count()).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Test connection Scripted model' }).click();
   await expect.poll(() => page.getByTestId('profile-test').getAttribute('data-ok')).toBe('true');
+  await openSettings(page, 'Repositories');
   await page.getByLabel('Clone URL').fill(cloneUrl);
   await page.getByLabel('Default branch').fill('main');
   await page.getByRole('button', { name: 'Add repository' }).click();
   await expect.poll(() => page.getByText(cloneUrl).count()).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
+  expect(await axeEverywhere(page, 'Settings → Repositories')).toEqual([]);
+  await openSettings(page, 'Account');
   await page.getByLabel('Token name').fill('deploy script');
   await page.getByRole('button', { name: 'Create API token' }).click();
   await expect.poll(() => page.getByTestId('api-token-created').textContent()).toMatch(/dat_/);
   await expect.poll(() => page.getByTestId('api-token').count()).toBe(1);
+  await openSettings(page, 'Budgets');
   await page.getByLabel('Default task budget (USD)').fill('3');
   await page.getByRole('button', { name: 'Save budgets' }).click();
   await expect.poll(() => page.getByTestId('budgets').innerText()).toContain('Saved.');
-  await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await axeEverywhere(page, 'Settings → Budgets')).toEqual([]);
 
   await page.getByRole('link', { name: 'New task' }).click();
   await expect.poll(() => page.getByLabel('Repository').inputValue()).not.toBe('');
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await axeEverywhere(page, 'New task')).toEqual([]);
   await page.getByLabel('Instruction').fill(instruction);
   await page.getByLabel('Model', { exact: true }).selectOption({ label: 'Scripted model' });
   await page.getByLabel('Count').fill('2');
@@ -89,7 +93,7 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   // Each card ends with the run's numbers: tokens from the gateway, wall time, time to first token.
   await expect.poll(async () => (await page.getByTestId('run-summary').allInnerTexts()).filter((t) => /in · .* out · wall .* · first token /.test(t)).length, { timeout: 10_000 }).toBe(2);
   await page.screenshot({ path: path.join(shots, 'task-done.png'), fullPage: true });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await axeEverywhere(page, 'task page, done')).toEqual([]);
   // The default task budget from Settings applies to a task created without one.
   const taskId = await page.getByTestId('task-page').getAttribute('data-task-id');
   const detail = await page.evaluate(async (id) => (await fetch(`/v1/tasks/${id}`)).json(), taskId);
@@ -100,7 +104,7 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   // toggles, and the sidebar filter says when nothing matches.
   await page.keyboard.press('?');
   await expect.poll(() => page.getByTestId('shortcut-help').isVisible()).toBe(true);
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await axeEverywhere(page, 'shortcut help')).toEqual([]);
   await page.keyboard.press('Escape');
   await expect.poll(() => page.getByTestId('shortcut-help').count()).toBe(0);
   await page.keyboard.press('j');
@@ -111,7 +115,7 @@ it('sets up, creates a task with 2 attempts, and shows both streaming and their 
   const theme = await page.evaluate(() => document.documentElement.dataset.theme);
   await page.getByRole('button', { name: /^Switch to (dark|light) theme$/ }).click();
   await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).not.toBe(theme);
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByLabel('Filter tasks').fill('no task is called this');
   await expect.poll(() => page.getByTestId('task-list-item').count()).toBe(0);
   expect(await page.getByTestId('task-list-no-match').innerText()).toContain('No task title contains');

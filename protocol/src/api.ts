@@ -30,6 +30,14 @@ export type BudgetSettings = z.infer<typeof BudgetSettings>;
 export const SpendSummary = z.object({ last30DaysUsd: z.number().nonnegative(), allTimeUsd: z.number().nonnegative(), tasks: z.number().int() });
 export type SpendSummary = z.infer<typeof SpendSummary>;
 
+/**
+ * GET /v1/settings/url-policy: which repository and model URLs this dursor accepts, so forms can
+ * say so. `allowPrivateUrls` (DURSOR_ALLOW_PRIVATE_URLS, local development): http and
+ * local/private hosts too; otherwise https to public hosts only.
+ */
+export const UrlPolicy = z.object({ allowPrivateUrls: z.boolean() });
+export type UrlPolicy = z.infer<typeof UrlPolicy>;
+
 export const ChangePasswordRequest = z.object({ currentPassword: z.string().min(1).max(256), newPassword: password });
 
 /** A bearer API token as listed (the token itself is shown only once, when created). */
@@ -94,8 +102,15 @@ export const CreateRunsRequest = z.object({
   parentRunId: id.optional(),
   /** Answer this earlier user message of the task instead of the latest one (a retry). */
   messageId: id.optional(),
+  /**
+   * This round is a retry of that run of the task: one attempt, answering the run's message (the
+   * default for messageId), numbered after the attempts its round already has.
+   */
+  retryOfRunId: id.optional(),
 }).refine((r) => !(r.message !== undefined && r.messageId !== undefined), {
   message: 'give either message (a new instruction) or messageId (an earlier one), not both', path: ['messageId'],
+}).refine((r) => r.retryOfRunId === undefined || (r.message === undefined && r.attempts.reduce((n, a) => n + a.count, 0) === 1), {
+  message: 'a retry is one attempt answering the retried run\'s message: no message, one attempt of count 1', path: ['retryOfRunId'],
 });
 export type CreateRunsRequest = z.infer<typeof CreateRunsRequest>;
 
@@ -159,7 +174,8 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
-export const TaskStatus = z.enum(['idle', 'running', 'done', 'failed']);
+/** From the task's runs: running while one is unfinished; done once one succeeded; cancelled when every run was cancelled; else failed. */
+export const TaskStatus = z.enum(['idle', 'running', 'done', 'failed', 'cancelled']);
 export const Task = z.object({
   id,
   repoId: id,
@@ -206,6 +222,8 @@ export const Run = z.object({
   runnerId: z.string().nullable(),
   retries: z.number().int(),
   parentRunId: z.string().nullable(),
+  /** The run this one retries; its attempt number follows the round's others, so labels stay unique. */
+  retryOfRunId: z.string().nullable(),
   usage: Usage,
   budgetUsd: z.number().nullable(),
   /** wallMs: assigned → finished; ttftMs: assigned → first streamed text or tool call. */

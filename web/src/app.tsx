@@ -47,7 +47,7 @@ export function App() {
         <Link href="/" class="brand">dursor</Link>
         <nav class="main-nav" aria-label="Main">
           <Link href="/tasks/new" navLink>New task</Link>
-          <Link href="/settings" navLink>Settings</Link>
+          <Link href="/settings" current={currentPath.value === '/settings' || currentPath.value.startsWith('/settings/')}>Settings</Link>
         </nav>
         <div class="account">
           <span class="user-email" data-testid="user-email">{s.user.email}</span>
@@ -80,7 +80,7 @@ function Page() {
   const route = matchRoute(currentPath.value);
   switch (route.name) {
     case 'home': return <HomePage />;
-    case 'settings': return <SettingsPage />;
+    case 'settings': return <SettingsPage section={route.section} />;
     case 'new-task': return <NewTaskPage />;
     case 'task': return <TaskPage key={route.id} id={route.id} />;
     case 'not-found':

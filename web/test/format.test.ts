@@ -51,7 +51,9 @@ describe('backoff', () => {
 describe('router', () => {
   it('matches the app routes', () => {
     expect(matchRoute('/')).toEqual({ name: 'home' });
-    expect(matchRoute('/settings/')).toEqual({ name: 'settings' });
+    expect(matchRoute('/settings/')).toEqual({ name: 'settings', section: null });
+    expect(matchRoute('/settings/repositories')).toEqual({ name: 'settings', section: 'repositories' });
+    expect(matchRoute('/settings/a/b')).toEqual({ name: 'not-found', path: '/settings/a/b' });
     expect(matchRoute('/tasks/new')).toEqual({ name: 'new-task' });
     expect(matchRoute('/tasks/t%201')).toEqual({ name: 'task', id: 't 1' });
     expect(matchRoute('/tasks/a/b')).toEqual({ name: 'not-found', path: '/tasks/a/b' });

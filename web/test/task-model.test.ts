@@ -142,5 +142,8 @@ describe('taskStatusOf', () => {
     expect(taskStatusOf(['succeeded', null])).toBe('running');
     expect(taskStatusOf(['failed', 'succeeded', 'cancelled'])).toBe('done');
     expect(taskStatusOf(['failed', 'cancelled'])).toBe('failed');
+    // Every attempt cancelled (e.g. the only one): the task was cancelled, nothing failed.
+    expect(taskStatusOf(['cancelled'])).toBe('cancelled');
+    expect(taskStatusOf(['cancelled', 'cancelled'])).toBe('cancelled');
   });
 });

@@ -41,7 +41,7 @@ describe('TaskStore', () => {
     const run = (id: string) => ({
       id, taskId: 't1', messageId: 'm1', executor: 'patch-agent', modelProfileId: 'p1', attempt: 1, status: 'succeeded', branch: `dursor/t1/${id}`,
       baseCommit: null, headCommit: null, stats: { files: 0, additions: 0, deletions: 0 }, files: [], summary: null, error: null, runnerId: null,
-      retries: 0, parentRunId: null, usage, budgetUsd: null, timings: { wallMs: null, ttftMs: null }, createdAt: 1, startedAt: null, finishedAt: null,
+      retries: 0, parentRunId: null, retryOfRunId: null, usage, budgetUsd: null, timings: { wallMs: null, ttftMs: null }, createdAt: 1, startedAt: null, finishedAt: null,
     });
     const message = (id: string) => ({ id, taskId: 't1', role: 'user', content: id, runId: null, createdAt: 1 });
     const posted: string[] = [];

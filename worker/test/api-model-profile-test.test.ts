@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ModelProfileTest } from '../../protocol/src/index.ts';
+import { explain } from '../src/lib/profile-test.ts';
 import type { Client } from './helpers/api.ts';
 import { json, setupOwner } from './helpers/api.ts';
 import { createProfile } from './helpers/fixtures.ts';
@@ -33,6 +34,16 @@ describe('model profile: test connection', () => {
       .toMatchObject({ ok: false, status: null, message: expect.stringMatching(/could not reach http:\/\/127\.0\.0\.1:9\/v1/) });
     expect(await test({ provider: 'cursor', model: 'auto', apiKey: 'cursor-key-0000000' }))
       .toMatchObject({ ok: false, status: null, message: expect.stringMatching(/cannot test/) });
+  });
+
+  it('a 404 says what the base URL of that provider should look like', () => {
+    // The common mistake with Anthropic is an OpenAI-style …/v1 base URL: the probe lands on /v1/v1/models.
+    const anthropic = explain(404, 'anthropic', 'https://api.anthropic.com/v1');
+    expect(anthropic).toBe('https://api.anthropic.com/v1/v1/models answered 404; the base URL should be the API root without /v1, e.g. https://api.anthropic.com (dursor adds /v1/models itself)');
+    expect(anthropic).not.toMatch(/OpenAI/i);
+    expect(explain(404, 'google', 'https://example.test/v1beta')).toMatch(/without \/v1beta, e\.g\. https:\/\/generativelanguage\.googleapis\.com/);
+    expect(explain(404, 'openai', 'http://127.0.0.1:11434')).toMatch(/^http:\/\/127\.0\.0\.1:11434\/models answered 404; the base URL should be the API root including \/v1/);
+    expect(explain(401, 'anthropic', 'https://api.anthropic.com')).toMatch(/refused the API key/);
   });
 
   it('is 404 for a profile that is not yours', async () => {

@@ -100,6 +100,39 @@ describe('runs', () => {
     expect(both.error.message).toMatch(/messageId: give either message/);
   });
 
+  it('a retry records the run it retries and takes the next attempt number of that run’s round', async () => {
+    const room = fakeTaskRoom();
+    const c = owner.with(appWith({ TASK_ROOM: room.TASK_ROOM }));
+    const t = await createTask(owner, (await createRepo(owner, 'http://127.0.0.1:9418/retry.git')).id, 'First round');
+    const one = [{ executor: 'patch-agent', modelProfileId: profileA.id }];
+    const first = await json<{ runs: Run[]; message: Message }>(await c.post(`/v1/tasks/${t.id}/runs`, { attempts: [{ ...one[0], count: 2 }] }), 201);
+    const second = await json<{ runs: Run[]; message: Message }>(await c.post(`/v1/tasks/${t.id}/runs`, { message: 'Second round', attempts: one }), 201);
+    expect([...first.runs, ...second.runs].map((r) => [r.attempt, r.retryOfRunId])).toEqual([[1, null], [2, null], [1, null]]);
+
+    // Retrying attempt 1 of round 1 (after round 2 started): attempt 3 of round 1, not a second "attempt 1".
+    const retry = await json<{ runs: Run[]; message: Message }>(await c.post(`/v1/tasks/${t.id}/runs`, { retryOfRunId: first.runs[0].id, attempts: one }), 201);
+    expect(retry.runs[0]).toMatchObject({ attempt: 3, retryOfRunId: first.runs[0].id, messageId: first.message.id });
+    expect(retry.message.id).toBe(first.message.id);
+    expect(room.calls.createRuns.at(-1)!.runs[0]).toMatchObject({ attempt: 3, instruction: 'First round' });
+    const again = await json<{ runs: Run[] }>(await c.post(`/v1/tasks/${t.id}/runs`, { retryOfRunId: retry.runs[0].id, messageId: first.message.id, attempts: one }), 201);
+    expect(again.runs[0]).toMatchObject({ attempt: 4, retryOfRunId: retry.runs[0].id });
+    // A retry in round 2 continues round 2's numbering.
+    const r2 = await json<{ runs: Run[] }>(await c.post(`/v1/tasks/${t.id}/runs`, { retryOfRunId: second.runs[0].id, attempts: one }), 201);
+    expect(r2.runs[0]).toMatchObject({ attempt: 2, messageId: second.message.id });
+    const listed = (await json<{ runs: Run[] }>(await owner.fetch(`/v1/tasks/${t.id}/runs`), 200)).runs;
+    expect(listed.find((r) => r.id === retry.runs[0].id)).toMatchObject({ attempt: 3, retryOfRunId: first.runs[0].id });
+
+    // Refused: a run of another task, more than one attempt, a new message, another message.
+    expect((await c.post(`/v1/tasks/${t.id}/runs`, { retryOfRunId: 'nope', attempts: one })).status).toBe(404);
+    const otherTask = await createTask(owner, (await createRepo(owner, 'http://127.0.0.1:9418/retry-other.git')).id);
+    expect((await c.post(`/v1/tasks/${otherTask.id}/runs`, { retryOfRunId: first.runs[0].id, attempts: one })).status).toBe(404);
+    const two = await json<ApiErrorBody>(await c.post(`/v1/tasks/${t.id}/runs`, { retryOfRunId: first.runs[0].id, attempts: [{ ...one[0], count: 2 }] }), 400);
+    expect(two.error.message).toMatch(/retryOfRunId: a retry is one attempt/);
+    expect((await c.post(`/v1/tasks/${t.id}/runs`, { retryOfRunId: first.runs[0].id, message: 'x', attempts: one })).status).toBe(400);
+    const wrongMessage = await json<ApiErrorBody>(await c.post(`/v1/tasks/${t.id}/runs`, { retryOfRunId: first.runs[0].id, messageId: second.message.id, attempts: one }), 400);
+    expect(wrongMessage.error.message).toMatch(/messageId: a retry answers the message of the run it retries/);
+  });
+
   it('refuses bad attempts: missing or foreign profile, too many, wrong types', async () => {
     const room = fakeTaskRoom();
     const c = owner.with(appWith({ TASK_ROOM: room.TASK_ROOM }));

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UrlPolicy } from '../../protocol/src/index.ts';
 import { checkOutboundUrl, isPrivateHost } from '../src/lib/url-policy.ts';
+import type { Client } from './helpers/api.ts';
+import { appWith, client, json, setupOwner } from './helpers/api.ts';
 
 const reason = (url: string, allowPrivate: boolean) => {
   const r = checkOutboundUrl(url, allowPrivate);
@@ -61,5 +64,20 @@ describe('outbound URL policy (unit)', () => {
   it('isPrivateHost on raw host names', () => {
     expect(isPrivateHost('localhost')).toBe(true);
     expect(isPrivateHost('example.com')).toBe(false);
+  });
+});
+
+describe('GET /v1/settings/url-policy', () => {
+  let owner: Client;
+  beforeAll(async () => {
+    owner = await setupOwner();
+  });
+
+  it('tells a signed-in user which mode this dursor is in, so the forms can say it', async () => {
+    const local = await json<{ urlPolicy: UrlPolicy }>(await owner.fetch('/v1/settings/url-policy'), 200);
+    expect(UrlPolicy.parse(local.urlPolicy)).toEqual({ allowPrivateUrls: true });
+    const deployed = owner.with(appWith({ DURSOR_ALLOW_PRIVATE_URLS: 'false' }));
+    expect((await json<{ urlPolicy: UrlPolicy }>(await deployed.fetch('/v1/settings/url-policy'), 200)).urlPolicy).toEqual({ allowPrivateUrls: false });
+    expect((await client().fetch('/v1/settings/url-policy')).status).toBe(401);
   });
 });

@@ -28,7 +28,8 @@ describe('cancelRun', () => {
     expect(await room.cancelRun(runId)).toBe('cancelled');
     expect((await poolOffers()).map((o) => o.run_id)).not.toContain(runId);
     expect(await d1Run(runId)).toMatchObject({ status: 'cancelled', error: 'cancelled by user' });
-    expect(await d1TaskStatus(task.taskId)).toBe('failed');
+    // Its only attempt was cancelled: the task is cancelled, not failed.
+    expect(await d1TaskStatus(task.taskId)).toBe('cancelled');
     expect(await room.claim(runId, 'runner-a')).toBeNull();
     expect(await room.cancelRun(runId)).toBe('cancelled');
   });
@@ -135,12 +136,14 @@ describe('D1 write-back', () => {
     });
     await runDurableObjectAlarm(room);
     expect(await d1Run(runId)).toMatchObject({ status: 'cancelled' });
-    expect(await d1TaskStatus(task.taskId)).toBe('failed');
+    expect(await d1TaskStatus(task.taskId)).toBe('cancelled');
     expect((await roomRun(task.taskId, runId)).synced_version).toBeGreaterThan(0);
   });
 
-  it('marks the task failed when every run failed', async () => {
-    const { task, room, ids: [runId] } = await created(1);
+  it('marks the task failed when every run failed, or some failed and the rest were cancelled', async () => {
+    const { task, room, ids: [runId, other] } = await created(2);
+    await room.cancelRun(other);
+    expect(await d1TaskStatus(task.taskId)).toBe('running');
     await room.claim(runId, 'runner-a');
     const sock = await openRunStream(task.taskId, runId, 1, 'runner-a');
     await sock.next();

@@ -1,10 +1,14 @@
 /**
- * Rows of "Agent × Model × Count" for a new task. The model list of a row holds only the profiles
- * its agent can run on (EXECUTOR_PROVIDERS); changing the agent picks a compatible model.
+ * Rows of "Agent × Model × Count" for a new task or a follow-up. The model list of a row holds
+ * only the profiles its agent can run on (EXECUTOR_PROVIDERS); changing the agent picks a
+ * compatible model. With the runner list (the shared `runners` list), it says which agents the connected runners
+ * offer and marks the others, whose attempts would wait in the queue until such a runner connects.
  */
 import { EXECUTOR_IDS } from '../../../protocol/src/index.ts';
 import type { ExecutorId, ModelProfile } from '../../../protocol/src/index.ts';
 import { EXECUTOR_LABELS, profilesFor } from '../lib/new-task.ts';
+import { agentOptionLabel, agentWarning, offeredAgents, offersSummary } from '../lib/runner-offers.ts';
+import { runners } from '../state/lists.ts';
 import type { AttemptRow } from '../lib/new-task.ts';
 import { Field } from './ui.tsx';
 
@@ -15,6 +19,8 @@ export function AttemptsEditor(props: {
   newKey: () => number;
 }) {
   const { rows, profiles, onChange } = props;
+  // The page keeps the runner list loaded (useRunners); until it is, nothing is marked.
+  const offered = offeredAgents(runners.state.value.data);
   const update = (key: number, patch: Partial<AttemptRow>) => onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const add = () => {
     // Suggest a model not used yet, since comparing models is the point of several rows.
@@ -27,16 +33,18 @@ export function AttemptsEditor(props: {
     update(r.key, { executor, modelProfileId: usable.some((p) => p.id === r.modelProfileId) ? r.modelProfileId : usable[0]?.id ?? '' });
   };
   const total = rows.reduce((n, r) => n + (Number.isFinite(r.count) ? r.count : 0), 0);
+  const summary = offersSummary(offered);
   return (
     <fieldset class="attempts" data-testid="attempts-editor">
       <legend>Attempts</legend>
       <p class="hint">Each attempt runs in parallel in its own workspace and pushes its own branch.</p>
+      {summary && <p class="hint" data-testid="runner-offers">{summary}</p>}
       {rows.map((r, i) => (
         <div class="attempt-row" key={r.key} data-testid="attempt-row">
-          <Field label="Agent">
-            {(id) => (
-              <select id={id} value={r.executor} onChange={(e) => setExecutor(r, e.currentTarget.value as ExecutorId)}>
-                {EXECUTOR_IDS.map((x) => <option key={x} value={x}>{EXECUTOR_LABELS[x]}</option>)}
+          <Field label="Agent" hint={agentWarning(r.executor, offered) ?? undefined} hintTestId="agent-unavailable">
+            {(id, hint) => (
+              <select id={id} value={r.executor} aria-describedby={hint} onChange={(e) => setExecutor(r, e.currentTarget.value as ExecutorId)}>
+                {EXECUTOR_IDS.map((x) => <option key={x} value={x}>{agentOptionLabel(x, offered)}</option>)}
               </select>
             )}
           </Field>

@@ -1,7 +1,8 @@
 /**
- * One attempt of a task, updating live: header (attempt, model, status, elapsed, Cancel, winner), the
- * transcript (streamed text with tool calls in between), log lines, and once the result is in,
- * the files changed, the coloured diff, or the reason it failed (with Retry). Reads only its own
+ * One attempt of a task, updating live: header (attempt, model, status, elapsed, Cancel, winner),
+ * why it is still queued (no free slot, or no connected runner offers its agent), the transcript
+ * (streamed text with tool calls in between), log lines, and once the result is in, the files
+ * changed, the coloured diff, or the reason it failed (with Retry). Reads only its own
  * run's signal, so other attempts streaming do not re-render it. Focusable (tabIndex -1) so the
  * `j`/`k` shortcuts can move between cards.
  */
@@ -9,11 +10,15 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Run } from '../../../protocol/src/index.ts';
 import { isTerminal } from '../../../protocol/src/index.ts';
 import { errorMessage } from '../lib/api.ts';
+import { EXECUTOR_LABELS } from '../lib/new-task.ts';
 import { canRetry } from '../lib/retry.ts';
+import { isNoRunnerError, offeredAgents, queuedHint } from '../lib/runner-offers.ts';
+import { runners } from '../state/lists.ts';
 import type { TaskStore } from '../state/task-store.ts';
 import { isActive } from '../state/task-model.ts';
 import { DiffView } from './diff-view.tsx';
 import { Elapsed } from './elapsed.tsx';
+import { Link } from './link.tsx';
 import { RetryButton } from './retry-button.tsx';
 import { RunLogs } from './run-logs.tsx';
 import { RunSummary } from './run-summary.tsx';
@@ -54,9 +59,7 @@ export function RunCard(props: { store: TaskStore; run: Run; label: string; isWi
         </div>
       </header>
 
-      {status === 'queued' && view.timeline.length === 0 && (
-        <p class="hint">Waiting for a runner with a free slot…</p>
-      )}
+      {status === 'queued' && view.timeline.length === 0 && <QueuedHint executor={run.executor} />}
       <RunTranscript view={view} active={active} />
       {result?.summary && !view.text && <p class="run-summary">{result.summary}</p>}
       <RunLogs logs={view.logs} />
@@ -64,10 +67,15 @@ export function RunCard(props: { store: TaskStore; run: Run; label: string; isWi
       {errorReason && (
         <p class={`run-error run-error-${status}`} role="alert" data-testid="run-error">{errorReason}</p>
       )}
+      {isNoRunnerError(errorReason) && (
+        <p class="hint" data-testid="no-runner-help">
+          Start a runner that has {EXECUTOR_LABELS[run.executor]} installed (<Link href="/settings/runners">Settings → Runners</Link>), then Retry.
+        </p>
+      )}
       {canRetry(status) && <RetryButton store={store} run={run} />}
 
       {isTerminal(status) && status === 'succeeded' && (
-        <section class="run-result" aria-label="Changes">
+        <div class="run-result">
           {files.length === 0 ? (
             <p class="hint">No files changed.</p>
           ) : patch ? (
@@ -93,12 +101,17 @@ export function RunCard(props: { store: TaskStore; run: Run; label: string; isWi
             </>
           )}
           {!patch && needsPatch && <p class="hint">Loading the diff…</p>}
-        </section>
+        </div>
       )}
 
       <RunSummary run={run} view={view} finished={isTerminal(status)} />
     </article>
   );
+}
+
+/** Why a queued attempt waits: a free slot, no runner at all, or no runner offering its agent. Reads the runner list the task page keeps fresh. */
+function QueuedHint(props: { executor: Run['executor'] }) {
+  return <p class="hint" data-testid="queued-hint">{queuedHint(props.executor, offeredAgents(runners.state.value.data))}</p>;
 }
 
 function CancelButton(props: { store: TaskStore; runId: string }) {

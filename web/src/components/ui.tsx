@@ -9,6 +9,7 @@ import { useId } from 'preact/hooks';
 export function Field(props: {
   label: string;
   hint?: ComponentChildren;
+  hintTestId?: string;
   class?: string;
   children: (id: string, describedBy: string | undefined) => ComponentChildren;
 }) {
@@ -18,7 +19,7 @@ export function Field(props: {
     <div class={`field ${props.class ?? ''}`}>
       <label for={id}>{props.label}</label>
       {props.children(id, hintId)}
-      {props.hint && <p class="hint" id={hintId}>{props.hint}</p>}
+      {props.hint && <p class="hint" id={hintId} data-testid={props.hintTestId}>{props.hint}</p>}
     </div>
   );
 }

@@ -9,7 +9,7 @@ import {
   CreateRepoRequest, CreateTaskRequest, GitHubBranch, GitHubConnection, GitHubIssueChoice, GitHubManifestRequest,
   GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ApiToken, BudgetSettings, SpendSummary, ChangePasswordRequest, CreateApiTokenRequest, ModelProfile, ModelProfileTest, PullRequest,
   PullRequestDraft, PullRequestDraftRequest, PutGitHubConnectionRequest, PutModelPriceRequest, RegistrationToken, Repo,
-  Run, Runner, SetupRequest, Task, UpdatePullRequestRequest, UpdatePullRequestResponse, User,
+  Run, Runner, SetupRequest, Task, UpdatePullRequestRequest, UpdatePullRequestResponse, UrlPolicy, User,
 } from '../../../protocol/src/index.ts';
 import type { CreateRunsRequest } from '../../../protocol/src/index.ts';
 import { request } from './api.ts';
@@ -28,6 +28,7 @@ export const api = {
   logout: () => request('POST', '/v1/auth/logout', Ok),
   getBudgets: () => request('GET', '/v1/settings/budgets', z.object({ budgets: BudgetSettings, spend: SpendSummary })),
   putBudgets: (body: BudgetSettings) => request('PUT', '/v1/settings/budgets', z.object({ budgets: BudgetSettings }), { body }),
+  getUrlPolicy: () => request('GET', '/v1/settings/url-policy', z.object({ urlPolicy: UrlPolicy })),
   changePassword: (body: In<typeof ChangePasswordRequest>) => request('POST', '/v1/auth/password', Ok, { body }),
   listApiTokens: () => request('GET', '/v1/auth/tokens', z.object({ tokens: z.array(ApiToken) })),
   createApiToken: (body: In<typeof CreateApiTokenRequest>) =>

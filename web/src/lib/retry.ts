@@ -1,7 +1,9 @@
 /**
  * Retrying one attempt (pure, unit-tested): the request that starts one new attempt with the same
  * agent, model profile, parent and budget, answering the same message (`messageId`, so an
- * attempt of an earlier round answers its own instruction, not the latest) — or why it cannot.
+ * attempt of an earlier round answers its own instruction, not the latest) and naming the run it
+ * retries (`retryOfRunId`: the API gives it the next attempt number of that round) — or why it
+ * cannot.
  */
 import type { CreateRunsRequest, Run } from '../../../protocol/src/index.ts';
 
@@ -13,7 +15,7 @@ export function canRetry(status: Run['status']): boolean {
 
 /** `profileIds` null: the profiles are not loaded yet (the API then says if one is gone). */
 export function retryPlan(
-  run: Pick<Run, 'executor' | 'modelProfileId' | 'parentRunId' | 'budgetUsd' | 'messageId'>,
+  run: Pick<Run, 'id' | 'executor' | 'modelProfileId' | 'parentRunId' | 'budgetUsd' | 'messageId'>,
   profileIds: readonly string[] | null,
 ): RetryPlan {
   if (!run.modelProfileId || (profileIds && !profileIds.includes(run.modelProfileId))) {
@@ -24,6 +26,7 @@ export function retryPlan(
     body: {
       attempts: [{ executor: run.executor, modelProfileId: run.modelProfileId, count: 1 }],
       messageId: run.messageId,
+      retryOfRunId: run.id,
       ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
       ...(run.budgetUsd !== null ? { budgetUsd: run.budgetUsd } : {}),
     },

@@ -1,12 +1,13 @@
 /**
  * A tiny router: the current path is a signal fed by history.pushState and popstate. Four
- * routes do not justify a dependency. `matchRoute` is pure so it is unit-tested.
+ * routes (Settings with a section each) do not justify a dependency. `matchRoute` is pure so it is unit-tested.
  */
 import { signal } from '@preact/signals';
 
 export type Route =
   | { name: 'home' }
-  | { name: 'settings' }
+  /** section: the part after /settings/ (null for /settings itself). */
+  | { name: 'settings'; section: string | null }
   | { name: 'new-task' }
   | { name: 'task'; id: string }
   | { name: 'not-found'; path: string };
@@ -14,7 +15,9 @@ export type Route =
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'home' };
-  if (path === '/settings') return { name: 'settings' };
+  if (path === '/settings') return { name: 'settings', section: null };
+  const settings = /^\/settings\/([^/]+)$/.exec(path);
+  if (settings) return { name: 'settings', section: decodeURIComponent(settings[1]) };
   if (path === '/tasks/new') return { name: 'new-task' };
   const m = /^\/tasks\/([^/]+)$/.exec(path);
   if (m) return { name: 'task', id: decodeURIComponent(m[1]) };

@@ -21,9 +21,9 @@ export function HomePage() {
     return <div class="page">{failed ? <p class="error-text" role="alert">{failed}</p> : <Loading what="Loading…" />}</div>;
   }
   const steps = [
-    { done: p.length > 0, text: 'Add a model profile', href: '/settings' },
-    { done: r.length > 0, text: 'Add a repository', href: '/settings' },
-    { done: n.some((x) => x.online), text: 'Connect a runner', href: '/settings' },
+    { done: p.length > 0, text: 'Add a model profile', href: '/settings/model-profiles' },
+    { done: r.length > 0, text: 'Add a repository', href: '/settings/repositories' },
+    { done: n.some((x) => x.online), text: 'Connect a runner', href: '/settings/runners' },
   ];
   const ready = steps.every((s) => s.done);
   return (

@@ -1,7 +1,8 @@
 /**
  * New task: repository, base branch (a picker for GitHub repos), an optional GitHub issue to
- * start from, instruction and the attempts (model × count). Submitting creates the task, then its
- * runs, each POST with an idempotency key that survives a retry, and opens the task page.
+ * start from, instruction and the attempts (agent × model × count; agents no connected runner
+ * offers are marked). Submitting creates the task, then its runs, each POST with an idempotency
+ * key that survives a retry, and opens the task page.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../lib/api.ts';
@@ -9,6 +10,7 @@ import { api } from '../lib/endpoints.ts';
 import { buildAttempts, nextSubmission, parseBudget, parseIssue, profilesFor } from '../lib/new-task.ts';
 import type { AttemptRow, Submission } from '../lib/new-task.ts';
 import { navigate } from '../lib/router.ts';
+import { useRunners } from '../lib/use-runners.ts';
 import { modelProfiles, repos, tasks } from '../state/lists.ts';
 import { AttemptsEditor } from '../components/attempts-editor.tsx';
 import { Link } from '../components/link.tsx';
@@ -21,6 +23,8 @@ export function NewTaskPage() {
     void repos.load();
     void modelProfiles.load();
   }, []);
+  // Which agents the connected runners offer, for the attempts editor (live: a runner may connect meanwhile).
+  useRunners();
   const r = repos.state.value;
   const p = modelProfiles.state.value;
   return (
@@ -30,10 +34,10 @@ export function NewTaskPage() {
       {p.status === 'error' && <LoadError message={p.error ?? ''} onRetry={() => void modelProfiles.load()} />}
       {(r.data === null || p.data === null) && r.status !== 'error' && p.status !== 'error' && <Loading what="Loading repositories and models…" />}
       {r.data !== null && r.data.length === 0 && (
-        <Empty testId="no-repos">No repositories yet — <Link href="/settings">add one</Link> in Settings.</Empty>
+        <Empty testId="no-repos">No repositories yet — <Link href="/settings/repositories">add one</Link> in Settings.</Empty>
       )}
       {p.data !== null && p.data.length === 0 && (
-        <Empty testId="no-profiles">No model profiles yet — <Link href="/settings">add one</Link> in Settings.</Empty>
+        <Empty testId="no-profiles">No model profiles yet — <Link href="/settings/model-profiles">add one</Link> in Settings.</Empty>
       )}
       {r.data !== null && r.data.length > 0 && p.data !== null && p.data.length > 0 && <NewTaskForm />}
     </div>

@@ -1,8 +1,15 @@
 /**
- * Settings: model profiles, prices, the GitHub connection, repositories, runners, budgets, the account — everything a
- * task needs before it can start. The GitHub section is its own chunk (lazy).
+ * Settings: a section nav (links with their own addresses, /settings/<id>, in the order a new user
+ * needs them — lib/settings-sections.ts) and the one section it points at, so each page is short
+ * and every section can be linked to. The GitHub section is its own chunk (lazy).
  */
+import type { ComponentType } from 'preact';
+import { useLayoutEffect } from 'preact/hooks';
+import { navigate } from '../lib/router.ts';
+import { canonicalSettingsPath, SETTINGS_SECTIONS, sectionOf, settingsPath } from '../lib/settings-sections.ts';
+import type { SettingsSectionId } from '../lib/settings-sections.ts';
 import { lazy } from '../components/lazy.tsx';
+import { Link } from '../components/link.tsx';
 import { AccountSection } from './settings/account-section.tsx';
 import { BudgetsSection } from './settings/budgets-section.tsx';
 import { ModelProfilesSection } from './settings/model-profiles-section.tsx';
@@ -12,17 +19,44 @@ import { RunnersSection } from './settings/runners-section.tsx';
 
 const GitHubSection = lazy(async () => (await import('./settings/github-section.tsx')).GitHubSection, 'Loading GitHub settings…');
 
-export function SettingsPage() {
+const SECTIONS: Record<SettingsSectionId, ComponentType> = {
+  'model-profiles': ModelProfilesSection,
+  repositories: ReposSection,
+  runners: RunnersSection,
+  github: GitHubSection,
+  budgets: BudgetsSection,
+  prices: PricesSection,
+  account: AccountSection,
+};
+
+export function SettingsPage(props: { section: string | null }) {
+  // /settings#repositories (on load or as a link within the page) and GitHub's redirect
+  // (/settings?github=…) move to their section's address.
+  useLayoutEffect(() => {
+    const canonical = () => {
+      const to = canonicalSettingsPath(location.pathname, location.search, location.hash);
+      if (to) navigate(to, { replace: true });
+    };
+    canonical();
+    addEventListener('hashchange', canonical);
+    return () => removeEventListener('hashchange', canonical);
+  }, []);
+  const id = sectionOf(props.section);
+  const Section = id ? SECTIONS[id] : null;
   return (
     <div class="page settings-page">
       <h1>Settings</h1>
-      <ModelProfilesSection />
-      <PricesSection />
-      <BudgetsSection />
-      <GitHubSection />
-      <ReposSection />
-      <RunnersSection />
-      <AccountSection />
+      <p class="hint">A task needs a model profile, a repository and a connected runner; the rest can wait.</p>
+      <nav class="settings-nav" aria-label="Settings sections" data-testid="settings-nav">
+        <ul>
+          {SETTINGS_SECTIONS.map((s) => (
+            <li key={s.id}><Link href={settingsPath(s.id)} current={s.id === id}>{s.title}</Link></li>
+          ))}
+        </ul>
+      </nav>
+      {Section ? <Section /> : (
+        <p class="empty" data-testid="settings-unknown">There is no settings section “{props.section}”. Pick one above.</p>
+      )}
     </div>
   );
 }

@@ -1,13 +1,17 @@
 /**
- * /tasks/:id — the task's title, instruction and issue, every attempt side by side (updating live
- * over the task's socket, with the winner marked), the follow-up box and the pull-request panel
- * (a lazy chunk). The store (REST detail + live events) lives as long as the page.
+ * /tasks/:id — the task's title, status and issue, then its rounds in order, each a user message
+ * with the attempts that answer it side by side (updating live over the task's socket, with the
+ * winner marked); finished rounds before the latest start collapsed (lib/task-rounds.ts). Then
+ * Compare, the follow-up box and the pull-request panel (a lazy chunk). The store (REST detail +
+ * live events) lives as long as the page.
  */
-import { attemptLabel, roundNumbers } from '../lib/attempt-label.ts';
 import { useComputed } from '@preact/signals';
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ModelProfile, Run, Task } from '../../../protocol/src/index.ts';
+import { attemptLabels } from '../lib/attempt-label.ts';
 import { formatTime } from '../lib/format.ts';
+import { groupRounds, isRoundOpen, roundNumbersOf } from '../lib/task-rounds.ts';
+import { useRunners } from '../lib/use-runners.ts';
 import { modelProfiles, openTaskStatus, repos } from '../state/lists.ts';
 import { taskStatusOf } from '../state/task-model.ts';
 import { TaskStore } from '../state/task-store.ts';
@@ -15,10 +19,10 @@ import { ConnectionBanner } from '../components/connection-banner.tsx';
 import { ComparePanel } from '../components/diff/compare-panel.tsx';
 import { FollowUpBox } from '../components/follow-up-box.tsx';
 import { lazy } from '../components/lazy.tsx';
-import { RunCard } from '../components/run-card.tsx';
+import { RoundSection } from '../components/round-section.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { DiffView } from '../components/diff-view.tsx';
-import { Empty, LoadError, Loading } from '../components/ui.tsx';
+import { LoadError, Loading } from '../components/ui.tsx';
 
 const NO_PROFILES: ModelProfile[] = [];
 const PrPanel = lazy(async () => (await import('../components/pr/pr-panel.tsx')).PrPanel, 'Loading the pull request panel…');
@@ -41,18 +45,24 @@ export function TaskPage(props: { id: string }) {
   // streamed line — each card follows its own run's stream.
   const statusKey = useComputed(() => (store.detail.state.value.data?.runs ?? [])
     .map((r) => `${r.id}=${store.view(r.id).value.status ?? r.status}`).join(' '));
-  const runs = store.detail.state.value.data?.runs;
+  const detail = store.detail.state.value.data;
+  const runs = detail?.runs;
   const ordered = useMemo(() => [...(runs ?? [])].sort((a, b) => a.createdAt - b.createdAt || a.attempt - b.attempt), [runs]);
   const current = useMemo(() => {
     const live = new Map(statusKey.value.split(' ').map((kv) => kv.split('=') as [string, Run['status']]));
     return ordered.map((r) => (live.get(r.id) ?? r.status) === r.status ? r : { ...r, status: live.get(r.id)! });
   }, [ordered, statusKey.value]);
+  const rounds = useMemo(() => groupRounds(detail?.messages ?? [], current), [detail?.messages, current]);
+  // What the user opened or closed, by round (message id); the rest follow isRoundOpen's default.
+  const [chosen, setChosen] = useState<Record<string, boolean>>({});
+  // A queued card says why it waits, from the runner list: keep it fresh while one waits.
+  useRunners(current.some((r) => r.status === 'queued'));
   const profiles = modelProfiles.state.value.data ?? NO_PROFILES;
-  const rounds = useMemo(() => roundNumbers(ordered), [ordered]);
-  const runLabel = useMemo(() => (r: Run) => attemptLabel(r, rounds, modelName(r, profiles)), [rounds, profiles]);
+  const labels = useMemo(() => attemptLabels(ordered, (r) => modelName(r, profiles), roundNumbersOf(rounds)), [ordered, profiles, rounds]);
+  const runLabel = useMemo(() => (r: Run) => labels.get(r.id) ?? `Attempt ${r.attempt}`, [labels]);
 
-  const { status, data, error } = store.detail.state.value;
-  if (data === null) {
+  const { status, error } = store.detail.state.value;
+  if (detail === null) {
     if (status === 'error') {
       return (
         <div class="page">
@@ -64,9 +74,7 @@ export function TaskPage(props: { id: string }) {
     return <div class="page"><Loading what="Loading the task…" /></div>;
   }
 
-  const { task, messages } = data;
-  const instruction = messages.find((m) => m.role === 'user')?.content ?? '';
-  const followUps = messages.filter((m) => m.role === 'user').slice(1);
+  const { task } = detail;
   const repo = repos.state.value.data?.find((r) => r.id === task.repoId);
   const liveStatus = current.length ? taskStatusOf(current.map((r) => r.status)) : task.status;
 
@@ -83,19 +91,19 @@ export function TaskPage(props: { id: string }) {
             From issue <a href={task.issue.url} target="_blank" rel="noopener noreferrer">#{task.issue.number} {task.issue.title}</a>
           </p>
         )}
-        <blockquote class="instruction" data-testid="task-instruction">{instruction}</blockquote>
-        {followUps.map((m) => <blockquote key={m.id} class="instruction follow-up">{m.content}</blockquote>)}
       </header>
       <PublishStatus taskId={task.id} status={liveStatus} />
       <ConnectionBanner live={store.live.value} />
       {status === 'error' && <p class="error-text" role="alert">Could not refresh the task: {error}</p>}
-      {current.length === 0 ? (
-        <Empty>This task has no attempts yet.</Empty>
-      ) : (
-        <div class="run-grid" data-testid="run-grid">
-          {ordered.map((run) => <RunCard key={run.id} store={store} run={run} label={runLabel(run)} isWinner={run.id === task.winnerRunId} />)}
-        </div>
-      )}
+      <div class="rounds" data-testid="rounds">
+        {rounds.map((round, i) => {
+          const open = isRoundOpen(round, i === rounds.length - 1, chosen[round.key]);
+          return (
+            <RoundSection key={round.key} store={store} round={round} open={open} runLabel={runLabel} winnerRunId={task.winnerRunId}
+              onToggle={() => setChosen((c) => ({ ...c, [round.key]: !open }))} />
+          );
+        })}
+      </div>
       <ComparePanel store={store} runs={current} runLabel={runLabel} />
       {current.length > 0 && <FollowUpBox store={store} task={task} runs={current} profiles={profiles} runLabel={runLabel} />}
       <PrPanel task={task} runs={current} repo={repo ?? null} runLabel={runLabel} />

@@ -1,10 +1,10 @@
 /**
  * The lists several pages share: model profiles (settings, new task, run card names), repos,
- * tasks (sidebar), runners, prices, API tokens and the GitHub connection. One Resource each; pages call
+ * tasks (sidebar), runners, prices, API tokens, the URL policy and the GitHub connection. One Resource each; pages call
  * `ensure()` or `load()`.
  */
 import { signal } from '@preact/signals';
-import type { ApiToken, GitHubConnection, ModelPrice, ModelProfile, Repo, Runner, Task } from '../../../protocol/src/index.ts';
+import type { ApiToken, GitHubConnection, ModelPrice, ModelProfile, Repo, Runner, Task, UrlPolicy } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
 import { Resource } from './resource.ts';
 
@@ -14,6 +14,8 @@ export const tasks = new Resource<Task[]>(async () => (await api.listTasks()).ta
 export const runners = new Resource<Runner[]>(async () => (await api.listRunners()).runners);
 export const prices = new Resource<ModelPrice[]>(async () => (await api.listPrices()).prices);
 export const apiTokens = new Resource<ApiToken[]>(async () => (await api.listApiTokens()).tokens);
+/** Whether this dursor accepts http / local repository and model URLs (the forms' hints say so). */
+export const urlPolicy = new Resource<UrlPolicy>(async () => (await api.getUrlPolicy()).urlPolicy);
 /** Wrapped, because a Resource's null data means "not loaded" and null here means "not connected". */
 export const githubConnection = new Resource<{ connection: GitHubConnection | null }>(() => api.getGitHubConnection());
 
@@ -24,5 +26,5 @@ export const githubConnection = new Resource<{ connection: GitHubConnection | nu
 export const openTaskStatus = signal<{ taskId: string; status: Task['status'] } | null>(null);
 
 export function resetLists(): void {
-  for (const r of [modelProfiles, repos, tasks, runners, prices, apiTokens, githubConnection] as Resource<unknown>[]) r.reset();
+  for (const r of [modelProfiles, repos, tasks, runners, prices, apiTokens, urlPolicy, githubConnection] as Resource<unknown>[]) r.reset();
 }

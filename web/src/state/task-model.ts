@@ -142,8 +142,9 @@ export function isActive(status: RunStatus | null): boolean {
  * The task's status from its runs' live statuses — the rule TaskRoom applies when it writes the
  * task row to D1 (worker/src/task-room/d1-sync.ts), so the header never waits on a REST refresh.
  */
-export function taskStatusOf(statuses: (RunStatus | null)[]): 'idle' | 'running' | 'done' | 'failed' {
+export function taskStatusOf(statuses: (RunStatus | null)[]): 'idle' | 'running' | 'done' | 'failed' | 'cancelled' {
   if (statuses.length === 0) return 'idle';
   if (statuses.some(isActive)) return 'running';
-  return statuses.includes('succeeded') ? 'done' : 'failed';
+  if (statuses.includes('succeeded')) return 'done';
+  return statuses.includes('failed') ? 'failed' : 'cancelled';
 }

@@ -61,7 +61,7 @@ export function toRun(r: RunRow, opts: { withPatch?: boolean } = {}): Run {
     files: parseJsonArray<FileChange>(r.files),
     ...(opts.withPatch ? { patch: r.patch } : {}),
     summary: r.summary, error: r.error, runnerId: r.runnerId, retries: r.retries,
-    parentRunId: r.parentRunId, usage: usage(r), budgetUsd: usd(r.budgetMicros),
+    parentRunId: r.parentRunId, retryOfRunId: r.retryOfRunId, usage: usage(r), budgetUsd: usd(r.budgetMicros),
     timings: {
       wallMs: r.startedAt !== null && r.finishedAt !== null ? r.finishedAt - r.startedAt : null,
       ttftMs: r.startedAt !== null && r.firstTokenAt !== null ? r.firstTokenAt - r.startedAt : null,

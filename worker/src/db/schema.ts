@@ -66,7 +66,8 @@ export const tasks = sqliteTable('tasks', {
   repoId: text('repo_id').notNull().references(() => repos.id),
   baseRef: text('base_ref').notNull(),
   title: text('title').notNull(),
-  status: text('status', { enum: ['idle', 'running', 'done', 'failed'] }).notNull(),
+  /** From its runs (TaskRoom's D1 sync): done = one succeeded; cancelled = all were cancelled; else failed. */
+  status: text('status', { enum: ['idle', 'running', 'done', 'failed', 'cancelled'] }).notNull(),
   /** Spend cap in micro-dollars (1e-6 USD); null = none. Usage columns are summed by the gateway. */
   budgetMicros: integer('budget_micros'),
   inputTokens: integer('input_tokens').notNull().default(0),
@@ -114,6 +115,8 @@ export const runs = sqliteTable('runs', {
   retries: integer('retries').notNull().default(0),
   /** The run this one continues (its branch head is the base; its agent session is resumed). */
   parentRunId: text('parent_run_id'),
+  /** The run this one retries (same message, the next attempt number of its round). */
+  retryOfRunId: text('retry_of_run_id'),
   /** The executor's own session id (CLI agents), for resuming in a follow-up. */
   agentSession: text('agent_session'),
   budgetMicros: integer('budget_micros'),

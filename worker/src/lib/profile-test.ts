@@ -1,17 +1,29 @@
 /**
  * "Test connection" for a model profile: one authenticated, harmless call (list models) to the
- * profile's provider with its key, reported as what the user needs to know. Never throws for the
- * provider's answer; the key is not echoed.
+ * profile's provider with its key, reported as what the user needs to know — in the provider's
+ * own terms (an Anthropic base URL is not an OpenAI one). Never throws for the provider's answer;
+ * the key is not echoed.
  */
 import type { ModelProfileTest } from '../../../protocol/src/index.ts';
 import type { ModelProfileRow } from '../db/rows.ts';
+import type { Family } from '../gateway/families.ts';
 import { callProvider, MODELS_PATH, providerTarget } from './provider-call.ts';
 
 const TIMEOUT_MS = 10_000;
 
-function explain(status: number): string {
+/** What a family's base URL looks like, for the 404 hint: each family's probe path differs, so does the mistake. */
+const ROOT_HINT: Record<Family, string> = {
+  openai: 'the API root including /v1, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 for Ollama',
+  anthropic: 'the API root without /v1, e.g. https://api.anthropic.com',
+  google: 'the API root without /v1beta, e.g. https://generativelanguage.googleapis.com',
+};
+
+/** Why the provider's answer is not "key accepted", in the profile's own terms. */
+export function explain(status: number, family: Family, base: string): string {
   if (status === 401 || status === 403) return `the provider refused the API key (HTTP ${status}); check the key`;
-  if (status === 404) return 'the base URL answered 404; check that it is the API root (e.g. …/v1 for OpenAI-compatible servers)';
+  if (status === 404) {
+    return `${base}${MODELS_PATH[family]} answered 404; the base URL should be ${ROOT_HINT[family]} (dursor adds ${MODELS_PATH[family]} itself)`;
+  }
   if (status === 429) return 'reached, but rate-limited or out of quota (HTTP 429)';
   if (status >= 300 && status < 400) return `the base URL redirects (HTTP ${status}); use the final URL`;
   return `the provider answered HTTP ${status}`;
@@ -27,7 +39,7 @@ export async function testProfile(profile: ModelProfileRow, apiKey: string): Pro
     const latencyMs = Date.now() - t0;
     return res.ok
       ? { ok: true, status: res.status, latencyMs, message: `reached ${target.base}; the key was accepted` }
-      : { ok: false, status: res.status, latencyMs, message: explain(res.status) };
+      : { ok: false, status: res.status, latencyMs, message: explain(res.status, target.family, target.base) };
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     return {

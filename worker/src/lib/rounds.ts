@@ -3,8 +3,9 @@
  * from a `@dursor` comment on the task's PR. Each executor × count becomes a run, queued in D1,
  * then handed to the task's TaskRoom. Every attempt names a model profile its executor can run on
  * (EXECUTOR_PROVIDERS). A follow-up (`parentRunId`) starts from the parent's branch (or from
- * `baseRef`, e.g. the PR branch) and resumes the parent's agent session where it can. Runs of a
- * GitHub repo fetch their git credentials from the Worker.
+ * `baseRef`, e.g. the PR branch) and resumes the parent's agent session where it can. A retry
+ * (`retryOfRunId`) answers the retried run's message and is numbered after its round's attempts
+ * (insertRound). Runs of a GitHub repo fetch their git credentials from the Worker.
  */
 import { EXECUTOR_PROVIDERS, LIMITS } from '../../../protocol/src/index.ts';
 import type { Assignment, CreateRunsRequest, ExecutorId } from '../../../protocol/src/index.ts';
@@ -31,6 +32,8 @@ export interface RoundRequest {
   baseRef?: string;
   /** Answer this earlier user message instead of the latest one. */
   messageId?: string;
+  /** A retry of this run of the task (one attempt; answers the run's message). */
+  retryOfRunId?: string;
 }
 
 /** History beyond this many characters is cut from the oldest end (it rides in every assignment). */
@@ -68,6 +71,17 @@ async function resolveParent(db: Db, userId: string, taskId: string, parentRunId
   return { id: run.id, branch: baseRef ?? run.branch, executor: run.executor as ExecutorId, agentSession: run.agentSession };
 }
 
+/** The run a retry retries: one of this task's; the message it answers is the retried run's. */
+async function resolveRetry(db: Db, userId: string, taskId: string, body: RoundRequest): Promise<RunRow | null> {
+  if (body.retryOfRunId === undefined) return null;
+  const run = await getUserRun(db, userId, body.retryOfRunId);
+  if (!run || run.taskId !== taskId) throw notFound(`run ${body.retryOfRunId} in this task`);
+  if (body.messageId !== undefined && body.messageId !== run.messageId) {
+    throw badRequest(`messageId: a retry answers the message of the run it retries (${run.messageId})`);
+  }
+  return run;
+}
+
 /** The conversation before the instruction (all of it for a new one): user and assistant messages, oldest first, content only. */
 function historyBefore(all: MessageRow[], instruction: MessageRow | null): Assignment['history'] {
   const cut = instruction ? all.findIndex((m) => m.id === instruction.id) : -1;
@@ -88,24 +102,29 @@ export async function startRound(env: Env, db: Db, task: TaskRow, body: RoundReq
   const parent = await resolveParent(db, task.userId, task.id, body.parentRunId, body.baseRef);
   const repo = await getRepo(db, task.userId, task.repoId);
   if (!repo) throw notFound('repo');
+  const retryOf = await resolveRetry(db, task.userId, task.id, body);
   const now = Date.now();
   const fresh = body.message !== undefined ? userMessage(task.id, body.message, now) : null;
   const all = await listMessages(db, task.id);
-  const message: MessageRow | undefined = fresh ?? (body.messageId !== undefined
-    ? all.find((m) => m.id === body.messageId && m.role === 'user')
+  const messageId = body.messageId ?? retryOf?.messageId;
+  const message: MessageRow | undefined = fresh ?? (messageId !== undefined
+    ? all.find((m) => m.id === messageId && m.role === 'user')
     : all.findLast((m) => m.role === 'user'));
-  if (!message && body.messageId !== undefined) throw notFound(`user message ${body.messageId} in this task`);
+  if (!message && messageId !== undefined) throw notFound(`user message ${messageId} in this task`);
   if (!message) throw badRequest('message: the task has no instruction yet; send one');
   // A fresh message is not stored yet: everything stored comes before it.
   const history = historyBefore(all, fresh ? null : message);
 
-  const { rows, newRuns } = planRound({
+  const planned = planRound({
     taskId: task.id, messageId: message.id, instruction: message.content, history,
     repo: { cloneUrl: repo.cloneUrl, baseRef: task.baseRef, credentials: repo.githubFullName ? 'worker' : 'none' },
-    attempts, now, parent,
+    attempts, now, parent, retryOfRunId: retryOf?.id ?? null,
     budgetMicros: body.budgetUsd === undefined ? (await getBudgetDefaults(db, task.userId)).runMicros : Math.round(body.budgetUsd * 1e6),
   });
-  await insertRound(db, task.id, now, fresh, rows);
+  // D1 numbers the attempts (after those the message already has); the room hears the same numbers.
+  const numbers = await insertRound(db, task.id, now, fresh, planned.rows);
+  const rows = planned.rows.map((r) => ({ ...r, attempt: numbers.get(r.id) ?? r.attempt }));
+  const newRuns = planned.newRuns.map((r) => ({ ...r, attempt: numbers.get(r.runId) ?? r.attempt }));
   try {
     await callDurable('task room', () => taskRoomStub(env, task.id).createRuns(task.id, newRuns));
   } catch (err) {

@@ -1,6 +1,7 @@
 /**
  * Turns one round of attempts into D1 run rows and the NewRun list handed to TaskRoom.
- * Pure: ids, attempt numbers (1..n across the round), branches `dursor/<task>/<run>`, executor
+ * Pure: ids, attempt numbers (1..n across the request; `insertRound` moves them past the attempts
+ * the round's message already has), branches `dursor/<task>/<run>`, executor
  * specs pointing at the LLM gateway path of the profile's provider, default limits, the budget,
  * and for a follow-up the parent run (its branch is the base; an attempt on the parent's own
  * executor resumes the parent's agent session).
@@ -44,6 +45,8 @@ export interface RoundInput {
   attempts: ResolvedAttempt[];
   budgetMicros: number | null;
   parent: ParentRun | null;
+  /** The run a retry retries (recorded on the new run). */
+  retryOfRunId: string | null;
   now: number;
 }
 
@@ -76,7 +79,7 @@ export function planRound(input: RoundInput): { rows: RunRow[]; newRuns: NewRun[
         modelProfileId: a.profile.id, attempt, status: 'queued', branch,
         baseCommit: null, headCommit: null, filesChanged: 0, additions: 0, deletions: 0, files: '[]',
         patch: null, summary: null, error: null, runnerId: null, retries: 0,
-        parentRunId: parent?.id ?? null, agentSession: null, budgetMicros: input.budgetMicros,
+        parentRunId: parent?.id ?? null, retryOfRunId: input.retryOfRunId, agentSession: null, budgetMicros: input.budgetMicros,
         inputTokens: 0, outputTokens: 0, costMicros: 0, firstTokenAt: null,
         createdAt: input.now, startedAt: null, finishedAt: null, updatedAt: input.now,
       });

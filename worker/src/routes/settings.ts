@@ -1,6 +1,7 @@
 /**
  * /v1/settings/budgets: the user's default budgets (applied to new tasks and rounds that name
- * none) and what their tasks have cost.
+ * none) and what their tasks have cost. /v1/settings/url-policy: whether this deployment accepts
+ * http and private repository / model URLs (read-only; the forms word their hints by it).
  */
 import { Hono } from 'hono';
 import { BudgetSettings } from '../../../protocol/src/index.ts';
@@ -8,6 +9,7 @@ import { getDb } from '../db/client.ts';
 import { getBudgetDefaults, putBudgetDefaults, spendMicros } from '../db/queries/user-settings.ts';
 import { requireUser } from '../middleware/auth.ts';
 import type { AppEnv } from '../lib/app-env.ts';
+import { allowPrivateUrls } from '../lib/url-policy.ts';
 import { jsonBody } from '../lib/validate.ts';
 
 const DAY_MS = 86_400_000;
@@ -15,6 +17,7 @@ const usd = (micros: number | null) => (micros === null ? null : micros / 1e6);
 const micros = (dollars: number | null) => (dollars === null ? null : Math.round(dollars * 1e6));
 
 export const settingsRoutes = new Hono<AppEnv>()
+  .get('/url-policy', requireUser, (c) => c.json({ urlPolicy: { allowPrivateUrls: allowPrivateUrls(c.env) } }))
   .get('/budgets', requireUser, async (c) => {
     const db = getDb(c.env.DB);
     const userId = c.get('user').id;

@@ -92,11 +92,12 @@ export class D1Sync {
         );
       }
     }
-    // Any non-terminal run → running; all terminal and one succeeded → done; else failed.
-    const status = dsql<'running' | 'done' | 'failed'>`CASE
+    // Any non-terminal run → running; all terminal and one succeeded → done; all cancelled → cancelled; else failed.
+    const status = dsql<'running' | 'done' | 'failed' | 'cancelled'>`CASE
       WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId} AND status NOT IN ('succeeded','failed','cancelled')) THEN 'running'
       WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId} AND status = 'succeeded') THEN 'done'
-      WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId}) THEN 'failed'
+      WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId} AND status = 'failed') THEN 'failed'
+      WHEN EXISTS (SELECT 1 FROM runs WHERE task_id = ${taskId}) THEN 'cancelled'
       ELSE ${tasks.status} END`;
     const taskUpdate = db.update(tasks).set({ status, updatedAt: now }).where(eq(tasks.id, taskId));
     const taskRead = db.select().from(tasks).where(eq(tasks.id, taskId));

@@ -1,6 +1,7 @@
 /**
  * Settings → Budgets: default spend caps for new tasks and for each attempt (used when a task or
- * a round names none; the gateway refuses calls past them), and what the tasks have cost.
+ * a round names none; the gateway refuses calls past them), and what the tasks have cost. The
+ * form shows once the saved values are in, so what the user types is never replaced by them.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { SpendSummary } from '../../../../protocol/src/index.ts';
@@ -42,7 +43,7 @@ export function BudgetsSection() {
       {spend ? (
         <p data-testid="spend">Spent <strong>{formatUsd(spend.last30DaysUsd)}</strong> in the last 30 days, {formatUsd(spend.allTimeUsd)} in all over {spend.tasks} task{spend.tasks === 1 ? '' : 's'}.</p>
       ) : loadError ? null : <Loading what="Loading budgets…" />}
-      <form class="stack-form" onSubmit={onSubmit}>
+      {(spend || loadError) && <form class="stack-form" onSubmit={onSubmit}>
         <div class="form-grid">
           <Field label="Default task budget (USD)" hint="For tasks created without one. Empty: no cap.">
             {(id, hint) => <input id={id} inputMode="decimal" value={task} aria-describedby={hint} onInput={(e) => setTask(e.currentTarget.value)} />}
@@ -56,7 +57,7 @@ export function BudgetsSection() {
         </div>
         <ErrorText message={error} />
         <StatusText message={done} />
-      </form>
+      </form>}
     </section>
   );
 }

@@ -13,6 +13,7 @@ import type { GitHubNotice } from '../../lib/github-connect.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { githubConnection } from '../../state/lists.ts';
 import { session } from '../../state/session.ts';
+import { Link } from '../../components/link.tsx';
 import { ErrorText, LoadError, Loading } from '../../components/ui.tsx';
 import { GitHubConnectForms } from './github-connect-forms.tsx';
 
@@ -80,7 +81,7 @@ function ConnectionView(props: { connection: GitHubConnection; owner: boolean })
         )}
         {props.owner && <DisconnectButton />}
       </div>
-      {c.installUrl && <p class="hint">Install the app on every account or repository dursor should see; then add repositories below.</p>}
+      {c.installUrl && <p class="hint">Install the app on every account or repository dursor should see; then add repositories under <Link href="/settings/repositories">Repositories</Link>.</p>}
     </div>
   );
 }

@@ -8,21 +8,15 @@ import type { ModelProfile, ModelProfileTest, Provider, WireApi } from '../../..
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { modelProfiles } from '../../state/lists.ts';
+import { baseUrlHint } from '../../lib/url-hints.ts';
+import { modelProfiles, urlPolicy } from '../../state/lists.ts';
 import { ResourceList } from '../../components/resource-list.tsx';
 import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
-
-const BASE_URL_HINT: Record<Provider, string> = {
-  openai: 'Optional. Leave empty for https://api.openai.com/v1.',
-  'openai-compatible': 'Required: the server’s OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama.',
-  anthropic: 'Optional. Leave empty for https://api.anthropic.com.',
-  google: 'Optional. Leave empty for Google’s Gemini API.',
-  cursor: 'Not used: the Cursor agent talks to Cursor directly with this key.',
-};
 
 export function ModelProfilesSection() {
   useEffect(() => {
     void modelProfiles.ensure();
+    void urlPolicy.ensure();
   }, []);
   return (
     <section class="card settings-section" data-testid="model-profiles">
@@ -128,7 +122,7 @@ function AddProfileForm() {
         <Field label="Display name" hint="Optional. Shown on attempts; defaults to the model id.">
           {(id, hint) => <input id={id} value={displayName} aria-describedby={hint} onInput={(e) => setDisplayName(e.currentTarget.value)} />}
         </Field>
-        <Field label="Base URL" hint={BASE_URL_HINT[provider]}>
+        <Field label="Base URL" hint={baseUrlHint(provider, urlPolicy.state.value.data)}>
           {(id, hint) => (
             <input id={id} type="url" inputMode="url" value={baseUrl} required={provider === 'openai-compatible'}
               aria-describedby={hint} onInput={(e) => setBaseUrl(e.currentTarget.value)} />

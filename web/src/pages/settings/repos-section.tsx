@@ -1,14 +1,17 @@
 /**
  * Settings → Repositories: list them (GitHub ones with their owner/name and link), add one from
- * GitHub when a connection exists (picker, loaded lazily), or register an https clone URL.
+ * GitHub when a connection exists (picker, loaded lazily), or register a clone URL (the hint says
+ * whether this dursor takes http and local addresses).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Repo } from '../../../../protocol/src/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
-import { githubConnection, repos } from '../../state/lists.ts';
+import { cloneUrlHint } from '../../lib/url-hints.ts';
+import { githubConnection, repos, urlPolicy } from '../../state/lists.ts';
 import { lazy } from '../../components/lazy.tsx';
+import { Link } from '../../components/link.tsx';
 import { ResourceList } from '../../components/resource-list.tsx';
 import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
 
@@ -18,15 +21,20 @@ export function ReposSection() {
   useEffect(() => {
     void repos.ensure();
     void githubConnection.ensure();
+    void urlPolicy.ensure();
   }, []);
-  const connected = Boolean(githubConnection.state.value.data?.connection);
+  const gh = githubConnection.state.value.data;
+  const connected = Boolean(gh?.connection);
   return (
     <section class="card settings-section" data-testid="repositories">
       <h2>Repositories</h2>
-      <p class="hint">Runners clone these over https and push one branch per attempt.</p>
+      <p class="hint">Runners clone these and push one branch per attempt.</p>
       <ResourceList resource={repos} loading="Loading repositories…" emptyTestId="repos-empty" listTestId="repo-list"
         empty="No repositories yet — add one below." row={(r) => <RepoRow key={r.id} repo={r} />} />
       {connected && <GitHubRepoPicker />}
+      {gh && !connected && (
+        <p class="hint">Or <Link href="/settings/github">connect GitHub</Link> to pick repositories from a list, private ones included.</p>
+      )}
       <AddRepoForm />
     </section>
   );
@@ -83,7 +91,7 @@ function AddRepoForm() {
     <form class="stack-form" onSubmit={onSubmit}>
       <h3>Add a repository by clone URL</h3>
       <div class="form-grid">
-        <Field label="Clone URL" hint="https only, e.g. https://github.com/you/project.git">
+        <Field label="Clone URL" hint={cloneUrlHint(urlPolicy.state.value.data)}>
           {(id, hint) => (
             <input id={id} type="url" inputMode="url" required placeholder="https://" value={cloneUrl}
               aria-describedby={hint} onInput={(e) => setCloneUrl(e.currentTarget.value)} />

@@ -3,25 +3,18 @@
  * registration token shown once together with the exact command that starts a runner with it.
  * The list refreshes every 10 s while the page is open, since runner state is live.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { RegistrationToken, Runner } from '../../../../protocol/src/index.ts';
 import { api } from '../../lib/endpoints.ts';
+import { useRunners } from '../../lib/use-runners.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
 import { formatTime, runnerCommand } from '../../lib/format.ts';
 import { runners } from '../../state/lists.ts';
 import { ResourceList } from '../../components/resource-list.tsx';
 import { ErrorText, StatusText } from '../../components/ui.tsx';
 
-const REFRESH_MS = 10_000;
-
 export function RunnersSection() {
-  useEffect(() => {
-    void runners.load();
-    const t = setInterval(() => {
-      if (document.visibilityState === 'visible') void runners.load();
-    }, REFRESH_MS);
-    return () => clearInterval(t);
-  }, []);
+  useRunners();
   return (
     <section class="card settings-section" data-testid="runners">
       <h2>Runners</h2>
