@@ -43,7 +43,7 @@ export function RunCard(props: { store: TaskStore; run: Run; label: string; isWi
   const files = result?.files ?? (isTerminal(status) ? run.files : []);
   const stats = result?.stats ?? run.stats;
   const errorReason = status === 'failed' || status === 'cancelled' || status === 'lost'
-    ? result?.error ?? view.statusReason ?? run.error ?? (status === 'lost' ? 'The runner stopped answering; the run will be retried.' : null)
+    ? result?.error ?? view.statusReason ?? run.error ?? (status === 'lost' ? 'The runner stopped answering; the attempt moves to another runner (a patch-agent attempt continues from its last finished turn).' : null)
     : null;
   const finished = view.finishedAt ?? run.finishedAt;
 

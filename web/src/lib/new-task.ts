@@ -3,20 +3,14 @@
  * editor into a CreateRunsRequest, and reusing idempotency keys across retries so a retried or
  * double submit makes one task and one set of runs (DESIGN §6).
  */
-import { EXECUTOR_PROVIDERS, LIMITS } from '../../../protocol/src/index.ts';
+import { EXECUTOR_NAMES, EXECUTOR_PROVIDERS, LIMITS } from '../../../protocol/src/index.ts';
 import type { CreateRunsRequest, ExecutorId, ModelProfile } from '../../../protocol/src/index.ts';
 import { newIdempotencyKey } from './api.ts';
 
 export type AttemptRow = { key: number; executor: ExecutorId; modelProfileId: string; count: number };
 
-/** The agents a user can pick, in menu order, with their display names. */
-export const EXECUTOR_LABELS: Record<ExecutorId, string> = {
-  'patch-agent': 'Patch agent (dursor)',
-  'claude-code': 'Claude Code',
-  codex: 'Codex',
-  'gemini-cli': 'Gemini CLI',
-  'cursor-agent': 'Cursor agent',
-};
+/** The agents a user can pick, with their display names (shared with the Worker's reasons). */
+export const EXECUTOR_LABELS = EXECUTOR_NAMES;
 
 /** Model profiles an executor can run on (EXECUTOR_PROVIDERS). */
 export function profilesFor<P extends Pick<ModelProfile, 'id' | 'provider'>>(executor: ExecutorId, profiles: readonly P[]): P[] {

@@ -32,17 +32,20 @@ export function offersSummary(offered: Set<string> | null): string | null {
 /** Under a row whose agent no connected runner offers; null when it is offered or unknown. */
 export function agentWarning(executor: ExecutorId, offered: Set<string> | null): string | null {
   if (!offered || offered.has(executor)) return null;
-  return `No connected runner offers ${EXECUTOR_LABELS[executor]}: this attempt will wait until a runner that has it installed connects.`;
+  return `No connected runner offers ${EXECUTOR_LABELS[executor]}: this attempt waits for a runner that has it installed, and fails if none connects within a few minutes.`;
 }
 
 /** What a queued card says while it waits. */
 export function queuedHint(executor: ExecutorId, offered: Set<string> | null): string {
   if (offered && offered.size === 0) return 'Waiting for a runner: none is connected.';
-  if (offered && !offered.has(executor)) return `Waiting: no connected runner offers ${EXECUTOR_LABELS[executor]}. It starts when a runner that has it installed connects.`;
+  if (offered && !offered.has(executor)) return `Waiting: no connected runner offers ${EXECUTOR_LABELS[executor]}. It starts when a runner that has it installed connects, and fails if none does within a few minutes.`;
   return 'Waiting for a runner with a free slot…';
 }
 
-/** The TaskRoom fails an attempt nobody can run with "no connected runner offers <agent>". */
+/**
+ * The TaskRoom fails an attempt nobody can run with "no connected runner offers <agent> (waited …)"
+ * or "no runner is connected to run <agent> (waited …)" (task-room/pool-client.ts).
+ */
 export function isNoRunnerError(error: string | null): boolean {
-  return error !== null && /no connected runner offers/i.test(error);
+  return error !== null && /no connected runner offers|no runner is connected to run/i.test(error);
 }
