@@ -57,22 +57,21 @@ describe('runner: the gateway relay', () => {
 
   it('the patch agent rides out a 10 s Worker outage in the middle of a run', async () => {
     const url = await h.gitServer.createRepo('outage', { 'README.md': '# o\n' });
-    let release!: () => void;
-    const hold = new Promise<void>((r) => (release = r));
     const match = 'survive the outage';
     h.provider.addScenario({ match, turns: [
       { text: 'First file.', toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a\n' } }] },
-      { text: 'Second file, slowly.', hold, toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'b\n' } }] },
+      // Slow enough that the outage cuts it mid-stream, after its first words reached the agent.
+      { text: 'Second file, slowly, in many small pieces of text.', chunkDelayMs: 400, toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'b\n' } }] },
       { text: 'Wrote a.txt and b.txt.' },
     ] });
     const a = h.worker.assign({ cloneUrl: url, instruction: match });
     await h.worker.waitFor(() => h.provider.requests.some((r) => r.scenario === match && r.turnIndex === 1), 'the second turn at the provider', 20_000);
+    // Its first words reached the agent, so the outage cuts a stream that is open (not a request the SDK would retry itself).
+    await h.worker.waitFor(() => h.worker.runs.get(a.runId)?.events.some((e) => e.type === 'text' && e.text.includes('Second')) ?? false, 'the second turn streaming', 20_000);
 
     // The Worker goes away for 10 s: every connection is cut (the held turn's stream too) and refused.
     const t0 = Date.now();
-    const outage = h.proxy!.outage(10_000, { drop: true });
-    release();
-    await outage;
+    await h.proxy!.outage(10_000, { drop: true });
     const result = await h.result(a.runId, 60_000);
     await h.idle();
 
