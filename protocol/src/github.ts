@@ -192,6 +192,18 @@ export const ChooseWinnerRequest = z.object({ runId: z.string().min(1).max(64) }
 
 // ---------- runner ----------
 
+/**
+ * `GET /v1/git/credential?runId=…&assignment=N`, asked by the runner with its own runner
+ * credential (Bearer `drc_…`), never with the run token an agent could hold or learn (issue "Seal
+ * every attempt"): the Worker answers only while that assignment of the run is this runner's and
+ * active.
+ */
+export const GitCredentialQuery = z.object({
+  runId: z.string().min(1).max(64),
+  assignment: z.coerce.number().int().positive(),
+});
+export type GitCredentialQuery = z.infer<typeof GitCredentialQuery>;
+
 /** What a runner's isomorphic-git `onAuth` gets for a run whose repo needs credentials. */
 export const GitCredential = z.object({ username: z.string(), password: z.string() });
 export type GitCredential = z.infer<typeof GitCredential>;

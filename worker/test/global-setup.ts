@@ -16,6 +16,8 @@ declare module 'vitest' {
       installationId: number;
       pat: string;
       repo: string;
+      /** A second repository of the installation (private): what a token narrowed to `repo` must not reach. */
+      otherRepo: string;
       issue: number;
     };
     /** A fake OpenAI that accepts only `key`. */
@@ -27,10 +29,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const gh = await startFakeGitHub();
   const repo = 'octo/tools';
   await gh.createRepo(repo, { 'README.md': '# tools\n' });
+  const otherRepo = 'octo/vault';
+  await gh.createRepo(otherRepo, { 'SECRET.md': 'not for tools\n' }, { private: true });
   const issue = gh.createIssue(repo, { title: 'Add a CLI', body: 'tools needs a `--help`.' });
   project.provide('github', {
     url: gh.url, appId: gh.app.id, privateKeyPem: gh.app.privateKeyPem, webhookSecret: gh.app.webhookSecret,
-    installationId: gh.installationId, pat: gh.addPat(), repo, issue,
+    installationId: gh.installationId, pat: gh.addPat(), repo, otherRepo, issue,
   });
   const key = 'sk-global-setup-right-key';
   const openai = await startFakeOpenAI({ apiKey: key });
