@@ -66,6 +66,18 @@ export const GitHubConnection = z.object({
 });
 export type GitHubConnection = z.infer<typeof GitHubConnection>;
 
+// ---------- who may start rounds from comments ----------
+
+/**
+ * A GitHub login as GitHub allows them: 1–39 letters, digits or single hyphens, no hyphen at
+ * either end. Allowlisted logins start rounds with `@dursor` comments even without write access
+ * to the repository (issue "Seal every attempt").
+ */
+export const GitHubLogin = z.string().trim()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'a GitHub login: 1–39 letters, digits or single hyphens, not starting or ending with a hyphen');
+export const AllowedGitHubLogin = z.object({ login: z.string(), createdAt: z.number() });
+export type AllowedGitHubLogin = z.infer<typeof AllowedGitHubLogin>;
+
 // ---------- pickers ----------
 
 export const GitHubRepoChoice = z.object({
