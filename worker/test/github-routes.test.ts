@@ -85,7 +85,7 @@ describe('GitHub connection and pickers', () => {
     const { repo } = await json<{ repo: Repo }>(await owner.post('/v1/repos', { github: { fullName: gh.repo } }), 201);
     expect(repo.github).toMatchObject({ fullName: gh.repo, installationId: null });
     const { branches } = await json<{ branches: Array<{ name: string }> }>(await owner.fetch(`/v1/repos/${repo.id}/branches`), 200);
-    expect(branches.map((b) => b.name)).toEqual(['main']);
+    expect(branches.map((b) => b.name)).toEqual([gh.prBranch, 'main']); // the PR branch global-setup made for the webhook tests
     const { issues } = await json<{ issues: Array<{ number: number; title: string }> }>(await owner.fetch(`/v1/repos/${repo.id}/issues`), 200);
     expect(issues).toEqual([expect.objectContaining({ number: gh.issue, title: 'Add a CLI' })]);
     const { task, message } = await json<{ task: Task; message: { content: string } }>(await owner.post('/v1/tasks', { repoId: repo.id, issue: gh.issue }), 201);
