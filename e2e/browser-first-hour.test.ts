@@ -139,9 +139,13 @@ describe('browser: the first hour', () => {
     const options = await agent.locator('option').allInnerTexts();
     expect(options).toContain('Cursor agent — no connected runner offers it');
     expect(options).toContain('Patch agent (dursor)');
+    expect(await page.getByTestId('cursor-key-note').count()).toBe(0);
     expect(await axeEverywhere(page, 'New task')).toEqual([]);
     await agent.selectOption('cursor-agent');
     await expect.poll(() => page.getByTestId('agent-unavailable').innerText()).toMatch(/^No connected runner offers Cursor agent/);
+    // The one agent that gets the user's key on the runner says so (issue "Seal every attempt").
+    expect(await page.getByTestId('cursor-key-note').innerText()).toMatch(/^The Cursor agent is the one exception .* gets your Cursor API key directly/);
+    expect(await axeEverywhere(page, 'New task, Cursor agent picked')).toEqual([]);
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).not.toBe('');
     await page.getByLabel('Instruction').fill('Tidy the README with the Cursor agent.');
     await page.getByRole('button', { name: 'Start task' }).click();

@@ -5,7 +5,9 @@
  * added from the GitHub picker, a task with 3 attempts typed and sent with Ctrl+Enter, the cards
  * streaming to success, a diff, a winner, a follow-up that becomes the winner, then a pull request
  * drafted by the model, retitled by the user and created — one PR on GitHub at the follow-up's
- * commit. axe-core checks Settings (connect forms and connected) and the task page with its PR.
+ * commit. The owner allows a login to start runs from comments (Settings → GitHub's allowlist,
+ * with a readable error for a malformed one). axe-core checks Settings (connect forms, connected
+ * with the allowlist and an error) and the task page with its PR.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -248,10 +250,29 @@ describe('browser: GitHub journey from setup to a pull request', () => {
     expect(await axeEverywhere(page, 'task page with its PR')).toEqual([]);
   });
 
-  it('Settings with the GitHub connection and the GitHub repo passes axe', async () => {
+  it('Settings → GitHub: the owner allows logins to start runs from comments (readable errors), and it passes axe', async () => {
     await openSettings(page, 'GitHub');
     await expect.poll(() => page.getByTestId('github-connection').count(), { timeout: 15_000 }).toBe(1);
-    expect(await axeEverywhere(page, 'Settings → GitHub, connected')).toEqual([]);
+    const allowlist = page.getByTestId('github-allowlist');
+    expect(await allowlist.innerText()).toContain('only for people with write, maintain or admin access');
+    await expect.poll(() => page.getByTestId('github-allowlist-empty').count(), { timeout: 15_000 }).toBe(1);
+    const login = page.getByLabel('GitHub login', { exact: true });
+    const allow = page.getByRole('button', { name: 'Allow this login' });
+    for (const typed of ['@Friend-Fay', 'https://github.com/octocat']) {
+      await login.fill(typed);
+      await allow.click();
+      await expect.poll(() => login.inputValue(), { timeout: 15_000 }).toBe('');
+    }
+    const rows = page.getByTestId('github-allowed-login');
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-login')))).toEqual(['Friend-Fay', 'octocat']);
+    await page.getByRole('button', { name: 'Remove octocat' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await login.fill('-not-a-login');
+    await allow.click();
+    await expect.poll(() => page.getByTestId('github-allowlist-error').innerText()).toBe('“-not-a-login” is not a GitHub login: 1–39 letters, digits or single hyphens, not starting or ending with a hyphen.');
+    const saved = await page.evaluate(async () => (await fetch('/v1/github/allowlist')).json());
+    expect(saved.logins.map((l: { login: string }) => l.login)).toEqual(['Friend-Fay']);
+    expect(await axeEverywhere(page, 'Settings → GitHub, connected, with the allowlist and an error')).toEqual([]);
     await openSettings(page, 'Repositories');
     await expect.poll(() => page.getByTestId('repo-github').count(), { timeout: 15_000 }).toBe(1);
     // Every repository the connection sees is added, and the picker says so.

@@ -66,6 +66,18 @@ export const GitHubConnection = z.object({
 });
 export type GitHubConnection = z.infer<typeof GitHubConnection>;
 
+// ---------- who may start rounds from comments ----------
+
+/**
+ * A GitHub login as GitHub allows them: 1–39 letters, digits or single hyphens, no hyphen at
+ * either end. Allowlisted logins start rounds with `@dursor` comments even without write access
+ * to the repository (issue "Seal every attempt").
+ */
+export const GitHubLogin = z.string().trim()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'a GitHub login: 1–39 letters, digits or single hyphens, not starting or ending with a hyphen');
+export const AllowedGitHubLogin = z.object({ login: z.string(), createdAt: z.number() });
+export type AllowedGitHubLogin = z.infer<typeof AllowedGitHubLogin>;
+
 // ---------- pickers ----------
 
 export const GitHubRepoChoice = z.object({
@@ -191,6 +203,18 @@ export type UpdatePullRequestResponse = z.infer<typeof UpdatePullRequestResponse
 export const ChooseWinnerRequest = z.object({ runId: z.string().min(1).max(64) });
 
 // ---------- runner ----------
+
+/**
+ * `GET /v1/git/credential?runId=…&assignment=N`, asked by the runner with its own runner
+ * credential (Bearer `drc_…`), never with the run token an agent could hold or learn (issue "Seal
+ * every attempt"): the Worker answers only while that assignment of the run is this runner's and
+ * active.
+ */
+export const GitCredentialQuery = z.object({
+  runId: z.string().min(1).max(64),
+  assignment: z.coerce.number().int().positive(),
+});
+export type GitCredentialQuery = z.infer<typeof GitCredentialQuery>;
 
 /** What a runner's isomorphic-git `onAuth` gets for a run whose repo needs credentials. */
 export const GitCredential = z.object({ username: z.string(), password: z.string() });

@@ -76,7 +76,7 @@ export const Assignment = z.object({
     baseRef: z.string(),
     /**
      * worker: the remote needs credentials; the runner's isomorphic-git `onAuth` fetches them
-     * from `GET /v1/git/credential` with the run token, each time it needs them (tokens expire).
+     * from `GET /v1/git/credential` with its runner credential, each time it needs them (tokens expire).
      */
     credentials: z.enum(['none', 'worker']).default('none'),
   }),

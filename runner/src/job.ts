@@ -73,7 +73,7 @@ export class Job {
     this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment });
     this.#log.redactor.add(assignment.runToken);
     if (assignment.repo.credentials === 'worker') {
-      this.#gitAuth = workerGitAuth({ baseUrl: deps.baseUrl, runToken: assignment.runToken, redactor: this.#log.redactor });
+      this.#gitAuth = workerGitAuth({ baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment, redactor: this.#log.redactor });
     }
     this.#conn = new RunConnection({
       baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment,

@@ -152,20 +152,36 @@ describe('runner: git credentials from the Worker (repo.credentials = worker)', 
     expect(await h.gitServer.listBranches('locked')).toEqual(['main']);
   });
 
-  it('says why when the Worker cannot be reached or answers nonsense', async () => {
+  it('asks with the runner credential for the run it holds; says why when the Worker refuses, cannot be reached or answers nonsense', async () => {
     const redactor = new Redactor();
     const dead = createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    const refused = fetchGitCredential({ baseUrl: `http://127.0.0.1:${port}`, runToken: 'drt_x', redactor });
+    const refused = fetchGitCredential({ baseUrl: `http://127.0.0.1:${port}`, credential: 'drc_x', runId: 'run_x', assignment: 1, redactor });
     await expect(refused).rejects.toThrow(new GitAuthError(`cannot get git credentials from the Worker at http://127.0.0.1:${port}/v1/git/credential (ECONNREFUSED)`));
+
+    // Asked with the runner's own credential and the run it holds — never the run token an agent could learn.
+    const seen: Array<{ url?: string; authorization?: string }> = [];
+    const refusing = createServer((req, res) => {
+      seen.push({ url: req.url, authorization: req.headers.authorization });
+      res.writeHead(403, { 'content-type': 'application/json' }).end('{"error":{"code":"run_not_assigned","message":"run run_x is not assigned to this runner now"}}');
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+      await expect(fetchGitCredential({ baseUrl: url, credential: 'drc_x', runId: 'run_x', assignment: 3, redactor }))
+        .rejects.toThrow(new GitAuthError('the Worker refused this runner git credentials for run run_x (HTTP 403: run run_x is not assigned to this runner now)'));
+      expect(seen).toEqual([{ url: '/v1/git/credential?runId=run_x&assignment=3', authorization: 'Bearer drc_x' }]);
+    } finally {
+      await new Promise<void>((r) => refusing.close(() => r()));
+    }
 
     const odd = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"x"}'));
     await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(odd.address() as AddressInfo).port}`;
-      await expect(fetchGitCredential({ baseUrl: url, runToken: 'drt_x', redactor })).rejects.toThrow('the Worker answered GET /v1/git/credential with something that is not a git credential');
+      await expect(fetchGitCredential({ baseUrl: url, credential: 'drc_x', runId: 'run_x', assignment: 1, redactor })).rejects.toThrow('the Worker answered GET /v1/git/credential with something that is not a git credential');
     } finally {
       odd.closeAllConnections();
       await new Promise<void>((r) => odd.close(() => r()));

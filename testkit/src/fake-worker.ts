@@ -4,7 +4,8 @@
  *   POST /v1/runners/register            registration token → runner credential
  *   GET  /v1/runners/connect   (ws)      pool socket: hello → welcome, assign pushed by the test
  *   GET  /v1/runs/:id/stream   (ws)      run socket: see fake-run-room.ts
- *   GET  /v1/git/credential               run token → the run's git credential, as the test set it
+ *   GET  /v1/git/credential?runId&assignment   runner credential of the runner holding that
+ *                                        assignment → the run's git credential, as the test set it
  *   *    /v1/llm/{openai,anthropic,google}/*   forwarded to that provider's upstream with the run
  *                                        token swapped for a key (fake-llm-proxy.ts)
  * Everything received is recorded for assertions; `waitFor` awaits a condition.
@@ -69,6 +70,7 @@ export interface AssignInput {
 }
 /** What `GET /v1/git/credential` answers: the credential, 404 (null), or an error status. */
 export type GitCredentialAnswer = GitCredential | null | { status: number };
+/** runId null: refused before the run was looked at (no runner credential, or not the run's runner). */
 export interface GitCredentialRequest { runId: string | null; status: number }
 export interface FakeWorker {
   url: string;
@@ -82,11 +84,13 @@ export interface FakeWorker {
   poolConnections: number;
   runs: Map<string, FakeRun>;
   llmRequests: LlmLogEntry[];
-  /** Every `GET /v1/git/credential`, in order (runId null: unknown run token). */
+  /** Every `GET /v1/git/credential`, in order (runId null: refused, not the runner holding the run). */
   gitCredentialRequests: GitCredentialRequest[];
   /**
    * Sets what `GET /v1/git/credential` answers for a run ('*': runs without their own);
    * `call` counts that run's requests from 1. Runs with `credentials: 'none'` always get 404.
+   * Only the runner the run was assigned to (its pool socket's credential), naming the current
+   * assignment of an unfinished run, is answered; anyone else gets 401 / 403, like the Worker.
    */
   setGitCredential(runId: string, answer: (call: number) => GitCredentialAnswer): void;
   /** How many times the run asked for its git credential. */
@@ -131,7 +135,10 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
   const runTokens = new Map<string, string>(); // token → runId
   const upstreams: Partial<Record<LlmProvider, string>> = { openai: opts.upstream, ...opts.upstreams };
   const gitCredentials = new Map<string, (call: number) => GitCredentialAnswer>();
+  /** runId → the runner credential of the pool socket the run was assigned on. */
+  const holders = new Map<string, string>();
   let pool: WebSocket | undefined;
+  let poolCredential = '';
   let poolReady = false;
   let counter = 0;
 
@@ -162,6 +169,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         ...(input.resume ? { resume: input.resume } : {}),
       };
       fw.runs.set(runId, newFakeRun(assignment));
+      holders.set(runId, poolCredential);
       pool.send(JSON.stringify({ type: 'assign', assignment }));
       return assignment;
     },
@@ -222,16 +230,25 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     json(res, 201, { runnerId, credential, pool: 'default' });
   }
 
-  /** The Worker's `GET /v1/git/credential`: the run token picks the run, the test's answer decides. */
+  /**
+   * The Worker's `GET /v1/git/credential`: the runner's own credential and the run it holds pick
+   * the run (a run token is refused), the test's answer decides.
+   */
   function gitCredential(req: IncomingMessage, res: ServerResponse) {
-    const runId = runTokens.get(bearer(req)) ?? null;
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    const cred = bearer(req);
+    const asked = fw.runs.get(q.get('runId') ?? '');
+    const holds = asked && holders.get(asked.assignment.runId) === cred && !asked.result
+      && String(asked.assignment.assignment) === q.get('assignment');
+    const runId = holds ? asked.assignment.runId : null;
     const call = runId ? fw.gitCredentialCalls(runId) + 1 : 0;
     const answer = (status: number, body: object) => {
       fw.gitCredentialRequests.push({ runId, status });
       changes.notify();
       json(res, status, body);
     };
-    if (!runId) return answer(401, { error: { code: 'unauthorized', message: 'a run token is required' } });
+    if (!fw.credentials.has(cred)) return answer(401, { error: { code: 'unauthorized', message: 'runner routes need Authorization: Bearer <runner credential (drc_…)>' } });
+    if (!runId) return answer(403, { error: { code: 'run_not_assigned', message: 'this run is not assigned to this runner now' } });
     const run = fw.runs.get(runId);
     const provider = gitCredentials.get(runId) ?? gitCredentials.get('*');
     const a = run?.assignment.repo.credentials === 'worker' && provider ? provider(call) : null;
@@ -273,7 +290,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (!authorized) return ws.close(CLOSE_CODES.unauthorized, 'unauthorized');
       if (runMatch) return onRunSocket(ws, decodeURIComponent(runMatch[1]), Number(url.searchParams.get('assignment')));
-      onPoolSocket(ws);
+      onPoolSocket(ws, bearer(req));
     });
   });
 
@@ -287,10 +304,11 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     changes.notify();
   }
 
-  function onPoolSocket(ws: WebSocket) {
+  function onPoolSocket(ws: WebSocket, credential: string) {
     if (pool && pool.readyState === pool.OPEN) pool.close(CLOSE_CODES.replaced, 'replaced');
     pool = ws;
     poolReady = false;
+    poolCredential = credential;
     fw.poolConnections++;
     ws.on('message', (data) => {
       let parsed;

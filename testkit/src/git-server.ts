@@ -17,16 +17,18 @@ export interface GitRequest {
   method: string; path: string; service: string | null;
   /** Basic-auth user name sent, if any (the password is never recorded). */
   username: string | null;
-  /** 401: credentials missing or refused by `auth`. */
+  /** 401: credentials missing or refused by `auth`; 403 / 404: `auth` refused them for this repo or service. */
   status?: number;
 }
 export interface GitServerOptions {
   /**
    * When set, every request needs HTTP Basic credentials this accepts (like GitHub's
    * `x-access-token:<token>`); others get 401 with `WWW-Authenticate`, which makes
-   * isomorphic-git call `onAuth` and native git ask its credential helper.
+   * isomorphic-git call `onAuth` and native git ask its credential helper. `{ status, message }`
+   * refuses valid credentials the way GitHub refuses a token that may not fetch (`service`
+   * git-upload-pack) or push (git-receive-pack) here: 403, or 404 for a repo it cannot see.
    */
-  auth?: (username: string, password: string, repo: string) => boolean;
+  auth?: (username: string, password: string, repo: string, service: string | null) => boolean | { status: number; message: string };
 }
 export interface CreateRepoOptions {
   branch?: string;
@@ -126,11 +128,14 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     requests.push(record);
     if (opts.auth) {
       const repo = decodeURIComponent(url.pathname).split('/').filter(Boolean)[0] ?? '';
-      if (!cred || !opts.auth(cred.username, cred.password, repo.replace(/\.git$/, ''))) {
-        record.status = 401;
+      const service = record.service ?? /\/(git-upload-pack|git-receive-pack)$/.exec(url.pathname)?.[1] ?? null;
+      const verdict = cred ? opts.auth(cred.username, cred.password, repo.replace(/\.git$/, ''), service) : false;
+      if (verdict !== true) {
+        const refusal = verdict || { status: 401, message: cred ? 'Invalid username or password.' : 'Authentication required.' };
+        record.status = refusal.status;
         req.resume();
-        res.writeHead(401, { 'www-authenticate': 'Basic realm="git"', 'content-type': 'text/plain' });
-        return void res.end(cred ? 'Invalid username or password.' : 'Authentication required.');
+        res.writeHead(refusal.status, { ...(refusal.status === 401 ? { 'www-authenticate': 'Basic realm="git"' } : {}), 'content-type': 'text/plain' });
+        return void res.end(refusal.message);
       }
     }
     serveCgi(root, req, res);

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/core';
 import { verify } from '@octokit/webhooks-methods';
@@ -171,13 +174,78 @@ describe('fake GitHub', () => {
     const refs = (password: string, repo = 'acme--widgets') => fetch(`${gh.git.url}/${repo}.git/info/refs?service=git-upload-pack`, { headers: basic(password) });
     expect((await rest()).status).toBe(200);
     expect((await refs(data.token)).status).toBe(200);
-    expect((await refs(data.token, 'other--secret')).status).toBe(401); // not installed there
+    expect((await refs(data.token, 'other--secret')).status).toBe(404); // not installed there: "Repository not found."
     await sleep(Math.max(0, gh.issuedTokens.at(-1)!.expiresAt - Date.now()) + 20);
     const after = await rest();
     expect(after.status).toBe(401);
     expect(await after.json()).toMatchObject({ message: 'Bad credentials' });
     expect((await refs(data.token)).status).toBe(401);
     expect((await refs(gh.addPat(), 'other--secret')).status).toBe(200);
+  });
+
+  it('narrows installation tokens to the repositories and permissions asked for, and refuses them elsewhere as GitHub does', async () => {
+    gh.setInstallationTokenTtl(3_600_000);
+    await gh.createRepo('acme/gadgets', { 'g.txt': 'g\n' }, { private: true });
+    const asked = (await app.octokit.auth({ type: 'installation', installationId: gh.installationId, repositoryNames: ['widgets'], permissions: { contents: 'write' } })) as { token: string };
+    const tokenCall = gh.requests.findLast((r) => r.method === 'POST' && r.path.endsWith('/access_tokens'));
+    expect(tokenCall?.body).toEqual({ repositories: ['widgets'], permissions: { contents: 'write' } });
+    expect(gh.issuedTokens.at(-1)).toMatchObject({ token: asked.token, repositories: [REPO], permissions: { contents: 'write', metadata: 'read' } });
+
+    const narrow = new Octokit({ auth: asked.token, baseUrl: gh.url });
+    expect((await narrow.request('GET /repos/{owner}/{repo}', params)).status).toBe(200);
+    expect((await narrow.request('GET /installation/repositories')).data.repositories.map((r: any) => r.full_name)).toEqual([REPO]);
+    expect((await failure(narrow.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'gadgets' }))).status).toBe(404);
+    const pr = await failure(narrow.request('POST /repos/{owner}/{repo}/pulls', { ...params, title: 't', head: 'x', base: 'main' }));
+    expect(pr).toMatchObject({ status: 403, data: { message: 'Resource not accessible by integration' } });
+    const comment = await fetch(`${gh.url}/repos/${REPO}/issues/1/comments`, { method: 'POST', headers: { authorization: `token ${asked.token}` }, body: '{"body":"hi"}' });
+    expect(comment.status).toBe(403);
+    expect(comment.headers.get('x-accepted-github-permissions')).toBe('issues=write; pull_requests=write');
+    // The installation's own token (not narrowed) still sees both repositories.
+    expect((await inst.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'gadgets' })).status).toBe(200);
+
+    // Git: fetch and push where the token was made for; 404 on another repo; 403 for a push with contents: read.
+    const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`x-access-token:${password}`).toString('base64')}` });
+    const refs = (password: string, repo: string, service: string) => fetch(`${gh.git.url}/${repo}.git/info/refs?service=${service}`, { headers: basic(password) });
+    expect((await refs(asked.token, 'acme--widgets', 'git-receive-pack')).status).toBe(200);
+    expect((await refs(asked.token, 'acme--gadgets', 'git-upload-pack')).status).toBe(404);
+    expect((await refs(asked.token, 'acme--gadgets', 'git-receive-pack')).status).toBe(404);
+    const readOnly = (await app.octokit.auth({ type: 'installation', installationId: gh.installationId, repositoryNames: ['widgets'], permissions: { contents: 'read' } })) as { token: string };
+    expect((await refs(readOnly.token, 'acme--widgets', 'git-upload-pack')).status).toBe(200);
+    expect((await refs(readOnly.token, 'acme--widgets', 'git-receive-pack')).status).toBe(403);
+    const work = await mkdtemp(join(tmpdir(), 'fake-github-push-'));
+    try {
+      const withToken = (repo: string, token: string) => `${gh.git.url}/${repo}.git`.replace('http://', `http://x-access-token:${token}@`);
+      await git(['clone', '--quiet', withToken('acme--widgets', asked.token), work]);
+      const push = (repo: string, token: string) => git(['-C', work, 'push', withToken(repo, token), 'HEAD:refs/heads/pushed'], { allowFail: true });
+      expect((await push('acme--gadgets', asked.token)).stderr).toMatch(/Repository not found|404/);
+      expect((await push('acme--widgets', readOnly.token)).stderr).toMatch(/403/);
+      expect(await gh.git.listBranches('acme--gadgets')).toEqual(['main']);
+      expect((await push('acme--widgets', asked.token)).code).toBe(0);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+
+    // GitHub's 422s: a repository the installation cannot see, a permission it was not granted.
+    const unknown = await failure(app.octokit.request('POST /app/installations/{installation_id}/access_tokens', { installation_id: gh.installationId, repositories: ['secret'] }));
+    expect(unknown).toMatchObject({ status: 422, data: { message: 'There is at least one repository that does not exist or is not accessible to the parent installation.' } });
+    const wider = await failure(app.octokit.request('POST /app/installations/{installation_id}/access_tokens', { installation_id: gh.installationId, permissions: { administration: 'write' } }));
+    expect(wider).toMatchObject({ status: 422, data: { message: 'The permissions requested are not granted to this installation.' } });
+  });
+
+  it('answers a user\'s permission on a repository: owner admin, roles as set, read or none for anyone else', async () => {
+    const perm = async (kit: Octokit, owner: string, repo: string, username: string) =>
+      (await kit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { owner, repo, username })).data as { permission: string; role_name: string; user: { login: string } };
+    gh.setCollaborator(REPO, 'Alice', 'write');
+    gh.setCollaborator(REPO, 'mia', 'maintain');
+    gh.setCollaborator(REPO, 'tom', 'triage');
+    expect(await perm(inst, 'acme', 'widgets', 'alice')).toMatchObject({ permission: 'write', role_name: 'write', user: { login: 'alice' } });
+    expect(await perm(inst, 'acme', 'widgets', 'mia')).toMatchObject({ permission: 'write', role_name: 'maintain' });
+    expect(await perm(inst, 'acme', 'widgets', 'tom')).toMatchObject({ permission: 'read', role_name: 'triage' });
+    expect(await perm(inst, 'acme', 'widgets', 'acme')).toMatchObject({ permission: 'admin', role_name: 'admin' });
+    expect(await perm(inst, 'acme', 'widgets', 'stranger')).toMatchObject({ permission: 'read', role_name: 'read' });
+    expect(await perm(user, 'other', 'secret', 'stranger')).toMatchObject({ permission: 'none', role_name: 'none' });
+    gh.setCollaborator(REPO, 'alice', null);
+    expect((await perm(inst, 'acme', 'widgets', 'alice')).permission).toBe('read');
   });
 
   it('signs webhook payloads as GitHub does and converts manifest codes once', async () => {

@@ -83,7 +83,7 @@ describe('fake worker', () => {
     pool.ws.close();
   });
 
-  it('answers GET /v1/git/credential per run token as the test set it, and counts the calls', async () => {
+  it('answers GET /v1/git/credential to the runner holding the run, as the test set it, and counts the calls', async () => {
     const pool = await open(`${worker.url.replace('http', 'ws')}/v1/runners/connect`, credential);
     pool.ws.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'r1', executors: ['patch-agent'], slots: 3 }));
     await worker.waitFor(() => worker.hellos.length > 1 && pool.inbox.find((m) => m.type === 'welcome'), 'welcome');
@@ -92,25 +92,29 @@ describe('fake worker', () => {
     const none = worker.assign({ cloneUrl: 'http://127.0.0.1:1/x.git', instruction: 'x', runId: 'run_none' });
     expect(withCreds.repo.credentials).toBe('worker');
     expect(none.repo.credentials).toBe('none');
-    const ask = async (token: string) => {
-      const res = await fetch(`${worker.url}/v1/git/credential`, { headers: { authorization: `Bearer ${token}` } });
+    const ask = async (a: { runId: string; assignment: number }, token = credential, assignment = a.assignment) => {
+      const res = await fetch(`${worker.url}/v1/git/credential?runId=${a.runId}&assignment=${assignment}`, { headers: { authorization: `Bearer ${token}` } });
       return { status: res.status, body: (await res.json()) as any };
     };
 
     // Nothing configured: 404 (no credentials); then per run, with '*' as the fallback.
-    expect((await ask(withCreds.runToken)).status).toBe(404);
+    expect((await ask(withCreds)).status).toBe(404);
     worker.setGitCredential('run_cred', (call) => (call === 2 ? { status: 503 } : { username: 'x-access-token', password: `tok-${call}` }));
     worker.setGitCredential('*', () => ({ username: 'u', password: 'shared' }));
-    expect(await ask(withCreds.runToken)).toEqual({ status: 503, body: { error: { code: 'unavailable', message: 'git credentials unavailable (fake 503)' } } });
-    expect(await ask(withCreds.runToken)).toEqual({ status: 200, body: { username: 'x-access-token', password: 'tok-3' } });
-    expect(await ask(other.runToken)).toEqual({ status: 200, body: { username: 'u', password: 'shared' } });
-    // A run whose repo needs none gets 404 whatever is set; an unknown token 401.
-    expect((await ask(none.runToken)).status).toBe(404);
-    expect((await ask('drt_unknown')).body.error.code).toBe('unauthorized');
+    expect(await ask(withCreds)).toEqual({ status: 503, body: { error: { code: 'unavailable', message: 'git credentials unavailable (fake 503)' } } });
+    expect(await ask(withCreds)).toEqual({ status: 200, body: { username: 'x-access-token', password: 'tok-3' } });
+    expect(await ask(other)).toEqual({ status: 200, body: { username: 'u', password: 'shared' } });
+    // A run whose repo needs none gets 404 whatever is set.
+    expect((await ask(none)).status).toBe(404);
+    // The run token, an unknown credential: 401; another runner's credential or a stale assignment: 403.
+    expect((await ask(withCreds, withCreds.runToken)).body.error.code).toBe('unauthorized');
+    worker.credentials.add('drc_other_runner');
+    expect((await ask(withCreds, 'drc_other_runner')).body.error.code).toBe('run_not_assigned');
+    expect((await ask(withCreds, credential, withCreds.assignment + 1)).status).toBe(403);
 
     expect(worker.gitCredentialCalls('run_cred')).toBe(3);
     expect(worker.gitCredentialCalls('run_other')).toBe(1);
-    expect(worker.gitCredentialRequests.map((r) => r.status)).toEqual([404, 503, 200, 200, 404, 401]);
+    expect(worker.gitCredentialRequests.map((r) => r.status)).toEqual([404, 503, 200, 200, 404, 401, 403, 403]);
     pool.ws.close();
   });
 });

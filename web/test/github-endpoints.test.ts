@@ -43,6 +43,18 @@ describe('GitHub endpoints', () => {
     expect(calls[0]).toMatchObject({ method: 'POST', url: '/v1/github/manifest', body: { org: 'acme' } });
   });
 
+  it('the comment allowlist: list, allow (PUT, no idempotency key), disallow', async () => {
+    let calls = serve({ logins: [{ login: 'octocat', createdAt: 1 }] });
+    await expect(api.listGitHubAllowlist()).resolves.toEqual({ logins: [{ login: 'octocat', createdAt: 1 }] });
+    expect(calls[0]).toMatchObject({ method: 'GET', url: '/v1/github/allowlist' });
+    calls = serve({ login: { login: 'Mona', createdAt: 2 } });
+    await expect(api.allowGitHubLogin('Mona')).resolves.toEqual({ login: { login: 'Mona', createdAt: 2 } });
+    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/v1/github/allowlist/Mona', body: undefined, key: undefined });
+    calls = serve({ ok: true });
+    await api.disallowGitHubLogin('Mona');
+    expect(calls[0]).toMatchObject({ method: 'DELETE', url: '/v1/github/allowlist/Mona' });
+  });
+
   it('pickers: repos, branches, issues', async () => {
     let calls = serve({ repos: [{ fullName: 'o/r', cloneUrl: 'https://github.com/o/r.git', htmlUrl: 'https://github.com/o/r', defaultBranch: 'main', private: true, installationId: 9 }] });
     await expect(api.listGitHubRepos()).resolves.toMatchObject({ repos: [{ fullName: 'o/r', private: true }] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CreateRunsRequest, CreateTaskRequest } from '../../protocol/src/index.ts';
-import { buildAttempts, nextSubmission, parseBudget, parseIssue } from '../src/lib/new-task.ts';
+import { buildAttempts, cursorKeyNote, nextSubmission, parseBudget, parseIssue } from '../src/lib/new-task.ts';
 
 const known = [{ id: 'p1', provider: 'openai' as const }, { id: 'p2', provider: 'anthropic' as const }];
 
@@ -29,6 +29,13 @@ describe('attempts editor → CreateRunsRequest', () => {
     expect(buildAttempts([{ key: 1, executor: 'patch-agent', modelProfileId: 'p1', count: 9 }], known)).toMatchObject({ ok: false });
     const many = [1, 2, 3].map((key) => ({ key, executor: 'patch-agent' as const, modelProfileId: 'p1', count: 6 }));
     expect(buildAttempts(many, known)).toMatchObject({ ok: false, message: 'At most 16 attempts per task; you asked for 18.' });
+  });
+});
+
+describe('the Cursor agent\'s key', () => {
+  it('is said to reach the runner only while a row runs the Cursor agent', () => {
+    expect(cursorKeyNote([{ executor: 'patch-agent' }, { executor: 'claude-code' }])).toBeNull();
+    expect(cursorKeyNote([{ executor: 'patch-agent' }, { executor: 'cursor-agent' }])).toMatch(/^The Cursor agent is the one exception .* gets your Cursor API key directly/);
   });
 });
 

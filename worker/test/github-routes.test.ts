@@ -3,7 +3,7 @@
  * global-setup.ts, reached over the network like api.github.com): a connection is checked
  * against GitHub before it is saved and never answered with a secret; the personal-access-token
  * fallback lists repos, branches and issues and imports an issue; webhooks are refused without a
- * matching signature; the runner's git credential route serves only an active run's token.
+ * matching signature. The runner's git credential route: github-git-credential.test.ts.
  */
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -73,7 +73,7 @@ describe('GitHub connection and pickers', () => {
     expect(await json(await webhook('ping', ping, { secret: gh.webhookSecret, delivery: 'delivery-1' }), 200)).toEqual({ ok: true, handled: 'duplicate delivery' });
   });
 
-  it('falls back to a personal access token: repos, branches, issues, a task from an issue, the runner\'s credential', async () => {
+  it('falls back to a personal access token: repos, branches, issues, a task from an issue', async () => {
     const put = (body: object) => owner.fetch('/v1/github/connection', { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     expect((await json<ApiErrorBody>(await put({ kind: 'token', token: 'ghp_not_a_real_token', apiBaseUrl: gh.url }), 400)).error.message)
       .toMatch(/GitHub did not accept the token: Bad credentials/);
@@ -85,7 +85,7 @@ describe('GitHub connection and pickers', () => {
     const { repo } = await json<{ repo: Repo }>(await owner.post('/v1/repos', { github: { fullName: gh.repo } }), 201);
     expect(repo.github).toMatchObject({ fullName: gh.repo, installationId: null });
     const { branches } = await json<{ branches: Array<{ name: string }> }>(await owner.fetch(`/v1/repos/${repo.id}/branches`), 200);
-    expect(branches.map((b) => b.name)).toEqual(['main']);
+    expect(branches.map((b) => b.name)).toEqual([gh.prBranch, 'main']); // the PR branch global-setup made for the webhook tests
     const { issues } = await json<{ issues: Array<{ number: number; title: string }> }>(await owner.fetch(`/v1/repos/${repo.id}/issues`), 200);
     expect(issues).toEqual([expect.objectContaining({ number: gh.issue, title: 'Add a CLI' })]);
     const { task, message } = await json<{ task: Task; message: { content: string } }>(await owner.post('/v1/tasks', { repoId: repo.id, issue: gh.issue }), 201);
@@ -94,25 +94,6 @@ describe('GitHub connection and pickers', () => {
 
     // A token connection without a webhook secret refuses every delivery.
     expect((await json<ApiErrorBody>(await webhook('ping', {}, { secret: gh.webhookSecret }), 401)).error.code).toBe('webhook_not_configured');
-
-    // The runner's onAuth: the PAT for an active run of this repo, nothing for a bare clone URL.
-    const profile = await createProfile(owner, { baseUrl: 'https://llm.example.com/v1' });
-    const rooms = fakeTaskRoom();
-    const start = async (repoId: string) => {
-      const t = (await json<{ task: Task }>(await owner.post('/v1/tasks', { repoId, instruction: 'x' }), 201)).task;
-      const run = (await json<{ runs: Run[] }>(await owner.with(appWith({ TASK_ROOM: rooms.TASK_ROOM }))
-        .post(`/v1/tasks/${t.id}/runs`, { attempts: [{ executor: 'patch-agent', modelProfileId: profile.id }] }), 201)).runs[0];
-      return signRunToken(env.DURSOR_ENCRYPTION_KEY, { runId: run.id, taskId: run.taskId, exp: Date.now() + 600_000 });
-    };
-    const token = await start(repo.id);
-    expect(rooms.calls.createRuns.at(-1)?.runs[0].repo).toEqual({ cloneUrl: repo.cloneUrl, baseRef: 'main', credentials: 'worker' });
-    const cred = await client({ authorization: `Bearer ${token}` }).fetch('/v1/git/credential');
-    expect(cred.headers.get('cache-control')).toBe('no-store');
-    expect(await json(cred, 200)).toEqual({ username: 'x-access-token', password: gh.pat });
-    expect((await json<ApiErrorBody>(await client({ authorization: 'Bearer drt_forged.x' }).fetch('/v1/git/credential'), 401)).error.code).toBe('invalid_api_key');
-    const plain = await start((await createRepo(owner, 'https://example.com/plain.git')).id);
-    expect(rooms.calls.createRuns.at(-1)?.runs[0].repo.credentials).toBe('none');
-    expect((await json<ApiErrorBody>(await client({ authorization: `Bearer ${plain}` }).fetch('/v1/git/credential'), 404)).error.code).toBe('no_credentials');
 
     expect(await json(await owner.fetch('/v1/github/connection', { method: 'DELETE' }), 200)).toEqual({ ok: true });
     expect((await json<ApiErrorBody>(await owner.fetch('/v1/github/repos'), 400)).error.code).toBe('github_not_connected');

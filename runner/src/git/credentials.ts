@@ -2,7 +2,10 @@
  * Git credentials of one run (issue 4, DESIGN §4). When the assignment says
  * `repo.credentials: 'worker'`, every isomorphic-git network call of the run (cache clone/fetch,
  * push) gets its own `onAuth` + `onAuthFailure`, which ask the Worker
- * (`GET /v1/git/credential`, the run token as Bearer) at the moment the remote wants them.
+ * (`GET /v1/git/credential?runId=…&assignment=N`) at the moment the remote wants them — with the
+ * runner's own credential as Bearer, never the run token: agents are hostile, and the run token
+ * is what an agent's process could hold or learn (issue "Seal every attempt"). The Worker answers
+ * only while this runner holds that assignment.
  * Nothing is cached: installation tokens expire mid-run, and asking is cheap. A refused
  * credential is asked for once more (the Worker renews expired tokens); a second refusal cancels
  * the call, which `describeGitError` turns into "the remote refused dursor's credentials".
@@ -24,7 +27,10 @@ export type GitAuth = () => GitAuthCallbacks;
 
 export interface WorkerGitAuthOptions {
   baseUrl: string;
-  runToken: string;
+  /** The runner's own credential (`drc_…`), the one its pool and run sockets use. */
+  credential: string;
+  runId: string;
+  assignment: number;
   redactor: Redactor;
   timeoutMs?: number;
 }
@@ -59,10 +65,11 @@ export function workerGitAuth(o: WorkerGitAuthOptions): GitAuth {
 /** One `GET /v1/git/credential`: the credential, null on 404 (the repo needs none), or a GitAuthError. */
 export async function fetchGitCredential(o: WorkerGitAuthOptions): Promise<GitCredential | null> {
   const where = `${safeUrl(o.baseUrl).replace(/\/+$/, '')}/v1/git/credential`;
+  const query = new URLSearchParams({ runId: o.runId, assignment: String(o.assignment) });
   const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
   let res: Response;
   try {
-    res = await fetch(where, { headers: { authorization: `Bearer ${o.runToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(`${where}?${query}`, { headers: { authorization: `Bearer ${o.credential}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     const err = e as { name?: string; cause?: { code?: string } };
     const why = err.name === 'TimeoutError' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : (err.cause?.code ?? err.name ?? 'network error');
@@ -79,7 +86,7 @@ export async function fetchGitCredential(o: WorkerGitAuthOptions): Promise<GitCr
     body = undefined;
   }
   if (!res.ok) {
-    if (res.status === 401 || res.status === 403) throw new GitAuthError(`the Worker refused this run's token when asked for git credentials (HTTP ${res.status})`);
+    if (res.status === 401 || res.status === 403) throw new GitAuthError(`the Worker refused this runner git credentials for run ${o.runId} (HTTP ${res.status}${workerMessage(body)})`);
     throw new GitAuthError(`the Worker could not hand out git credentials (HTTP ${res.status}${workerMessage(body)})`);
   }
   const parsed = GitCredential.safeParse(body);

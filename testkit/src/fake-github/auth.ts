@@ -6,6 +6,7 @@
  */
 import { verify } from 'node:crypto';
 import { tokenPrincipal } from './store.ts';
+import { gitScope } from './token-scope.ts';
 import { GhError, type Principal, type Store } from './types.ts';
 
 const JWT_UNDECODABLE = 'A JSON web token could not be decoded';
@@ -65,11 +66,16 @@ export function authenticate(store: Store, header: string | undefined): Principa
   return principal;
 }
 
-/** Git server `auth`: password = a valid token; installation tokens reach installed repos only. */
-export function gitAuth(store: Store, password: string, flat: string): boolean {
+/**
+ * Git server `auth`: password = a valid token (else 401); installation tokens reach the installed
+ * repos they were created for (else 404) and fetch / push only with `contents` read / write (else
+ * 403), as GitHub answers.
+ */
+export function gitAuth(store: Store, password: string, flat: string, service: string | null): boolean | { status: number; message: string } {
   const principal = tokenPrincipal(store, password);
   if (!principal) return false;
   if (principal.kind === 'pat') return true;
-  for (const repo of store.repos.values()) if (repo.flat === flat) return repo.installed;
-  return false;
+  const repo = [...store.repos.values()].find((r) => r.flat === flat);
+  if (!repo || principal.kind !== 'installation') return { status: 404, message: 'Repository not found.' };
+  return gitScope(principal, repo, service);
 }

@@ -12,15 +12,16 @@ import { gitAuth } from './auth.ts';
 import { pullsOf, setPullState as applyPullState, headSha, type PullIssue } from './pull-state.ts';
 import { createHandler, sendError } from './router.ts';
 import { appRoutes } from './routes-app.ts';
+import { collaboratorRoutes } from './routes-collaborators.ts';
 import { issueRoutes } from './routes-issues.ts';
 import { pullRoutes } from './routes-pulls.ts';
 import { refRoutes } from './routes-refs.ts';
 import { repoRoutes } from './routes-repo.ts';
 import { createStore, newManifestCode, randomToken, repoOrThrow } from './store.ts';
-import { GhError, type CheckRunRec, type RepoRec, type StatusRec, type Store } from './types.ts';
+import { GhError, type CheckRunRec, type IssuedToken, type RepoRec, type RepoRole, type StatusRec, type Store } from './types.ts';
 import { createWebhooks, type FakeWebhooks } from './webhooks.ts';
 
-export type { CheckRunRec as FakeCheckRun, StatusRec as FakeStatus } from './types.ts';
+export type { CheckRunRec as FakeCheckRun, IssuedToken as FakeIssuedToken, RepoRole as FakeRepoRole, StatusRec as FakeStatus } from './types.ts';
 export type { FakeWebhooks, WebhookPayload } from './webhooks.ts';
 
 export interface FakeGitHubOptions { installationTokenTtlMs?: number }
@@ -40,12 +41,15 @@ export interface FakeGitHub {
   requests: RecordedRequest[];
   app: { id: number; slug: string; botLogin: string; privateKeyPem: string; webhookSecret: string; clientId: string; clientSecret: string };
   installationId: number;
-  issuedTokens: Array<{ token: string; expiresAt: number }>;
+  /** Every installation token, with the repositories (full names; null: all) and permissions it was narrowed to. */
+  issuedTokens: IssuedToken[];
   /** Manifests posted to the web form target `/settings/apps/new`. */
   manifests: Array<Record<string, unknown>>;
   webhook: FakeWebhooks;
   createRepo(fullName: string, files: Record<string, string>, opts?: { defaultBranch?: string; private?: boolean; installed?: boolean }): Promise<{ cloneUrl: string; htmlUrl: string }>;
   addPat(token?: string, login?: string): string;
+  /** Gives `login` a role in the repo (null removes it); the owner is admin, others read a public repo and see no private one. */
+  setCollaborator(fullName: string, login: string, role: RepoRole | null): void;
   setInstallationTokenTtl(ms: number): void;
   createIssue(fullName: string, issue: { title: string; body?: string; user?: string }): number;
   pulls(fullName: string): FakePull[];
@@ -69,7 +73,7 @@ function pullOf(repo: RepoRec, number: number): PullIssue {
 
 export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   let store: Store | undefined;
-  const git = await startGitServer({ auth: (_user, password, repo) => store !== undefined && gitAuth(store, password, repo) });
+  const git = await startGitServer({ auth: (_user, password, repo, service) => store !== undefined && gitAuth(store, password, repo, service) });
   const requests: RecordedRequest[] = [];
   let handle: ReturnType<typeof createHandler> | undefined;
   const server = await startFakeServer(requests, (call) => handle?.(call), (res, status, message) => {
@@ -78,7 +82,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   });
   const s = createStore({ origin: server.origin, git, ttlMs: opts.installationTokenTtlMs ?? 3_600_000 });
   store = s;
-  handle = createHandler(s, [...appRoutes, ...repoRoutes, ...refRoutes, ...pullRoutes, ...issueRoutes]);
+  handle = createHandler(s, [...appRoutes, ...repoRoutes, ...refRoutes, ...pullRoutes, ...issueRoutes, ...collaboratorRoutes]);
 
   return {
     url: s.api,
@@ -103,12 +107,18 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       s.repos.set(fullName.toLowerCase(), {
         id: s.nextId(), owner: s.actor(m[1], 'Organization'), name: m[2], fullName, flat, bare: join(git.root, `${flat}.git`), cloneUrl,
         private: o.private ?? false, installed, defaultBranch, createdAt: now, pushedAt: now, nextNumber: 1, issues: new Map(), checkRuns: [], statuses: [],
+        collaborators: new Map(),
       });
       return { cloneUrl, htmlUrl: `${s.web}/${fullName}` };
     },
     addPat(token = randomToken('ghp_'), login = 'octocat') {
       s.tokens.set(token, { kind: 'pat', user: s.actor(login) });
       return token;
+    },
+    setCollaborator(fullName, login, role) {
+      const repo = repoOrThrow(s, fullName);
+      if (role) repo.collaborators.set(login.toLowerCase(), role);
+      else repo.collaborators.delete(login.toLowerCase());
     },
     setInstallationTokenTtl(ms) {
       s.ttlMs = ms;

@@ -1,7 +1,8 @@
 /**
  * Request dispatch: redacts the recorded Authorization header to its scheme, matches a route,
  * authenticates and authorizes (app JWT / installation token / PAT; repos the principal cannot
- * see are 404, as on GitHub), rejects unparsable JSON with 400, and answers every error in
+ * see are 404, as on GitHub; an installation token without the route's permission is 403,
+ * token-scope.ts), rejects unparsable JSON with 400, and answers every error in
  * GitHub's JSON. Non-API GETs fall through to the web pages. Also the Link-header pagination.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import type { ServerResponse } from 'node:http';
 import type { IncomingCall } from '../fake-http.ts';
 import { authenticate } from './auth.ts';
 import { canSee, findRepo } from './store.ts';
+import { allows, notAccessible } from './token-scope.ts';
 import { GhError, notFound, type Ctx, type Principal, type Route, type Store } from './types.ts';
 import { servePage } from './web.ts';
 
@@ -26,7 +28,7 @@ export function sendGh(res: ServerResponse, status: number, body: unknown, heade
 }
 
 export function sendError(res: ServerResponse, e: GhError): void {
-  sendGh(res, e.status, { message: e.message, documentation_url: DOCS, ...(e.errors ? { errors: e.errors } : {}), status: String(e.status) });
+  sendGh(res, e.status, { message: e.message, documentation_url: DOCS, ...(e.errors ? { errors: e.errors } : {}), status: String(e.status) }, e.headers);
 }
 
 function authorize(route: Route, principal: Principal | null): void {
@@ -81,6 +83,7 @@ export function createHandler(store: Store, routes: Route[]): (call: IncomingCal
         ctx.repo = repo;
         ctx.params = caps.slice(2);
       }
+      if (route.needs && !allows(principal, route.needs)) throw notAccessible(route.needs);
       const reply = await route.handle(ctx);
       sendGh(res, reply.status, reply.body, ctx.headers);
     } catch (e) {

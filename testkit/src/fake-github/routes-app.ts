@@ -1,11 +1,13 @@
 /**
  * App, installation and user endpoints: `GET /app`, installations (list, one, by repo / user /
- * org), installation access tokens (`ghs_…`, expiring after the fake's TTL), the manifest
- * conversion, `GET /installation/repositories`, `GET /user`, `GET /user/repos`.
+ * org), installation access tokens (`ghs_…`, expiring after the fake's TTL, narrowed to the
+ * `repositories` / `repository_ids` and `permissions` asked for: token-scope.ts), the manifest
+ * conversion, `GET /installation/repositories` (the token's repos), `GET /user`, `GET /user/repos`.
  */
 import { paginate } from './router.ts';
 import { issueInstallationToken } from './store.ts';
-import { appJson, installationJson, iso, PERMISSIONS, repoJson, userJson } from './shapes-repo.ts';
+import { appJson, installationJson, iso, repoJson, userJson } from './shapes-repo.ts';
+import { covers, scopeFromRequest } from './token-scope.ts';
 import { notFound, type Ctx, type Route } from './types.ts';
 
 const REPO = '/repos/([^/]+)/([^/]+)';
@@ -16,7 +18,8 @@ function installationOr404(ctx: Ctx, id: string) {
 }
 
 const sorted = (ctx: Ctx, installedOnly: boolean) =>
-  [...ctx.store.repos.values()].filter((r) => !installedOnly || r.installed).sort((a, b) => a.id - b.id).map((r) => repoJson(ctx.store, r));
+  [...ctx.store.repos.values()].filter((r) => !installedOnly || r.installed).sort((a, b) => a.id - b.id)
+    .filter((r) => ctx.principal?.kind !== 'installation' || covers(ctx.principal, r)).map((r) => repoJson(ctx.store, r));
 
 export const appRoutes: Route[] = [
   { method: 'GET', path: /^\/app$/, auth: 'app', handle: (ctx) => ({ status: 200, body: appJson(ctx.store) }) },
@@ -26,8 +29,13 @@ export const appRoutes: Route[] = [
     method: 'POST', path: /^\/app\/installations\/(\d+)\/access_tokens$/, auth: 'app',
     handle(ctx) {
       installationOr404(ctx, ctx.params[0]);
-      const { token, expiresAt } = issueInstallationToken(ctx.store);
-      return { status: 201, body: { token, expires_at: iso(expiresAt), permissions: PERMISSIONS, repository_selection: 'selected' } };
+      const scope = scopeFromRequest(ctx.store, ctx.body);
+      const { token, expiresAt } = issueInstallationToken(ctx.store, scope);
+      const repositories = scope.repoIds && [...ctx.store.repos.values()].filter((r) => scope.repoIds!.includes(r.id)).map((r) => repoJson(ctx.store, r));
+      return {
+        status: 201,
+        body: { token, expires_at: iso(expiresAt), permissions: scope.permissions, repository_selection: 'selected', ...(repositories ? { repositories } : {}) },
+      };
     },
   },
   {

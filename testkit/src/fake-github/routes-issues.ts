@@ -20,7 +20,7 @@ function issueOr404(ctx: Ctx): IssueRec {
 
 export const issueRoutes: Route[] = [
   {
-    method: 'GET', path: re('/issues'), auth: 'token', repo: true,
+    method: 'GET', path: re('/issues'), auth: 'token', repo: true, needs: { issues: 'read' },
     handle(ctx) {
       const state = ctx.query.state ?? 'open';
       if (!['open', 'closed', 'all'].includes(state)) throw validation({ resource: 'Issue', field: 'state', code: 'invalid' });
@@ -28,9 +28,9 @@ export const issueRoutes: Route[] = [
       return { status: 200, body: paginate(ctx, list).map((i) => issueJson(ctx.store, ctx.repo, i)) };
     },
   },
-  { method: 'GET', path: re('/issues/(\\d+)'), auth: 'token', repo: true, handle: (ctx) => ({ status: 200, body: issueJson(ctx.store, ctx.repo, issueOr404(ctx)) }) },
+  { method: 'GET', path: re('/issues/(\\d+)'), auth: 'token', repo: true, needs: { issues: 'read' }, handle: (ctx) => ({ status: 200, body: issueJson(ctx.store, ctx.repo, issueOr404(ctx)) }) },
   {
-    method: 'POST', path: re('/issues/(\\d+)/comments'), auth: 'token', repo: true,
+    method: 'POST', path: re('/issues/(\\d+)/comments'), auth: 'token', repo: true, needs: { issues: 'write', pull_requests: 'write' },
     handle(ctx) {
       const issue = issueOr404(ctx);
       const body = ctx.body.body;
@@ -45,14 +45,14 @@ export const issueRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: re('/issues/(\\d+)/comments'), auth: 'token', repo: true,
+    method: 'GET', path: re('/issues/(\\d+)/comments'), auth: 'token', repo: true, needs: { issues: 'read', pull_requests: 'read' },
     handle(ctx) {
       const issue = issueOr404(ctx);
       return { status: 200, body: paginate(ctx, issue.comments).map((c) => commentJson(ctx.store, ctx.repo, issue, c)) };
     },
   },
   {
-    method: 'GET', path: re('/commits/([^/]+)/check-runs'), auth: 'token', repo: true,
+    method: 'GET', path: re('/commits/([^/]+)/check-runs'), auth: 'token', repo: true, needs: { checks: 'read' },
     async handle(ctx) {
       const sha = await commitOf(ctx, ctx.params[0]);
       const { check_name: name, status, filter = 'latest' } = ctx.query;
@@ -65,7 +65,7 @@ export const issueRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: re('/commits/([^/]+)/status'), auth: 'token', repo: true,
+    method: 'GET', path: re('/commits/([^/]+)/status'), auth: 'token', repo: true, needs: { statuses: 'read' },
     async handle(ctx) {
       const sha = await commitOf(ctx, ctx.params[0]);
       const statuses = latestStatuses(ctx.repo, sha);

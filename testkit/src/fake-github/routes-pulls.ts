@@ -15,6 +15,8 @@ import { baseSha, headSha, pullsOf, setPullState, type PullIssue } from './pull-
 import { notFound, validation, type Ctx, type Route } from './types.ts';
 
 const re = (rest: string) => new RegExp(`${REPO}${rest}$`);
+const PULLS_READ = { pull_requests: 'read' } as const;
+const PULLS_WRITE = { pull_requests: 'write' } as const;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function pullOr404(ctx: Ctx): PullIssue {
@@ -64,9 +66,9 @@ async function createPull(ctx: Ctx) {
 }
 
 export const pullRoutes: Route[] = [
-  { method: 'POST', path: re('/pulls'), auth: 'token', repo: true, handle: createPull },
+  { method: 'POST', path: re('/pulls'), auth: 'token', repo: true, needs: PULLS_WRITE, handle: createPull },
   {
-    method: 'GET', path: re('/pulls'), auth: 'token', repo: true,
+    method: 'GET', path: re('/pulls'), auth: 'token', repo: true, needs: PULLS_READ,
     handle(ctx) {
       const { state = 'open', head, base } = ctx.query;
       if (!['open', 'closed', 'all'].includes(state)) throw validation({ resource: 'Issue', field: 'state', code: 'invalid' });
@@ -79,14 +81,14 @@ export const pullRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: re('/pulls/(\\d+)'), auth: 'token', repo: true,
+    method: 'GET', path: re('/pulls/(\\d+)'), auth: 'token', repo: true, needs: PULLS_READ,
     async handle(ctx) {
       const p = pullOr404(ctx);
       return { status: 200, body: pullJson(ctx.store, ctx.repo, p, await stats(ctx, p)) };
     },
   },
   {
-    method: 'PATCH', path: re('/pulls/(\\d+)'), auth: 'token', repo: true,
+    method: 'PATCH', path: re('/pulls/(\\d+)'), auth: 'token', repo: true, needs: PULLS_WRITE,
     async handle(ctx) {
       const p = pullOr404(ctx);
       const { title, body, state, base } = ctx.body;
@@ -106,7 +108,7 @@ export const pullRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: re('/pulls/(\\d+)/commits'), auth: 'token', repo: true,
+    method: 'GET', path: re('/pulls/(\\d+)/commits'), auth: 'token', repo: true, needs: PULLS_READ,
     async handle(ctx) {
       const p = pullOr404(ctx);
       const head = headSha(ctx.repo, p);

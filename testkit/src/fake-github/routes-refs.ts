@@ -6,7 +6,7 @@
  */
 import * as g from './git-ops.ts';
 import { field } from './router.ts';
-import { REPO, commitOf } from './routes-repo.ts';
+import { CONTENTS_READ, CONTENTS_WRITE, REPO, commitOf } from './routes-repo.ts';
 import { actorOf } from './store.ts';
 import { commitJson, refJson } from './shapes-repo.ts';
 import { GhError, notFound, type Ctx, type Route } from './types.ts';
@@ -29,7 +29,7 @@ async function compareSide(ctx: Ctx, spec: string): Promise<string> {
 
 export const refRoutes: Route[] = [
   {
-    method: 'GET', path: re('/git/ref/(.+)'), auth: 'token', repo: true,
+    method: 'GET', path: re('/git/ref/(.+)'), auth: 'token', repo: true, needs: CONTENTS_READ,
     handle(ctx) {
       const ref = `refs/${ctx.params[0]}`;
       const sha = g.readRefSync(ctx.repo.bare, ref);
@@ -38,7 +38,7 @@ export const refRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', path: re('/git/refs'), auth: 'token', repo: true,
+    method: 'POST', path: re('/git/refs'), auth: 'token', repo: true, needs: CONTENTS_WRITE,
     async handle(ctx) {
       const ref = field(ctx, 'ref', 'Reference');
       const sha = await objectSha(ctx, field(ctx, 'sha', 'Reference'));
@@ -52,7 +52,7 @@ export const refRoutes: Route[] = [
     },
   },
   {
-    method: 'PATCH', path: re('/git/refs/(.+)'), auth: 'token', repo: true,
+    method: 'PATCH', path: re('/git/refs/(.+)'), auth: 'token', repo: true, needs: CONTENTS_WRITE,
     async handle(ctx) {
       const ref = `refs/${ctx.params[0]}`;
       const sha = await objectSha(ctx, field(ctx, 'sha', 'Reference'));
@@ -70,7 +70,7 @@ export const refRoutes: Route[] = [
     },
   },
   {
-    method: 'DELETE', path: re('/git/refs/(.+)'), auth: 'token', repo: true,
+    method: 'DELETE', path: re('/git/refs/(.+)'), auth: 'token', repo: true, needs: CONTENTS_WRITE,
     async handle(ctx) {
       const ref = `refs/${ctx.params[0]}`;
       const current = g.readRefSync(ctx.repo.bare, ref);
@@ -79,7 +79,7 @@ export const refRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: re('/compare/(.+)'), auth: 'token', repo: true,
+    method: 'GET', path: re('/compare/(.+)'), auth: 'token', repo: true, needs: CONTENTS_READ,
     async handle(ctx) {
       const [baseSpec, headSpec] = ctx.params[0].split('...');
       if (!baseSpec || !headSpec) throw notFound();
@@ -103,7 +103,7 @@ export const refRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', path: re('/merges'), auth: 'token', repo: true,
+    method: 'POST', path: re('/merges'), auth: 'token', repo: true, needs: CONTENTS_WRITE,
     async handle(ctx) {
       const { bare } = ctx.repo;
       const baseName = field(ctx, 'base', 'Merge');

@@ -8,6 +8,8 @@ import { branchSummaryJson, commitJson, repoJson } from './shapes-repo.ts';
 import { GhError, notFound, type Ctx, type Route } from './types.ts';
 
 export const REPO = '^/repos/([^/]+)/([^/]+)';
+export const CONTENTS_READ = { contents: 'read' } as const;
+export const CONTENTS_WRITE = { contents: 'write' } as const;
 const re = (rest: string) => new RegExp(`${REPO}${rest}$`);
 
 /** A ref from a request (branch, tag or sha) to a commit, or 422/404 as GitHub answers. */
@@ -32,16 +34,16 @@ function contentJson(ctx: Ctx, e: g.TreeEntry, ref: string) {
 }
 
 export const repoRoutes: Route[] = [
-  { method: 'GET', path: re(''), auth: 'token', repo: true, handle: (ctx) => ({ status: 200, body: repoJson(ctx.store, ctx.repo) }) },
+  { method: 'GET', path: re(''), auth: 'token', repo: true, needs: { metadata: 'read' }, handle: (ctx) => ({ status: 200, body: repoJson(ctx.store, ctx.repo) }) },
   {
-    method: 'GET', path: re('/branches'), auth: 'token', repo: true,
+    method: 'GET', path: re('/branches'), auth: 'token', repo: true, needs: CONTENTS_READ,
     async handle(ctx) {
       const list = (await g.branches(ctx.repo.bare)).sort((a, b) => a.name.localeCompare(b.name));
       return { status: 200, body: paginate(ctx, list.map((b) => branchSummaryJson(ctx.store, ctx.repo, b.name, b.sha))) };
     },
   },
   {
-    method: 'GET', path: re('/branches/(.+)'), auth: 'token', repo: true,
+    method: 'GET', path: re('/branches/(.+)'), auth: 'token', repo: true, needs: CONTENTS_READ,
     async handle(ctx) {
       const name = ctx.params[0];
       const sha = g.readRefSync(ctx.repo.bare, `refs/heads/${name}`);
@@ -55,7 +57,7 @@ export const repoRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: re('/commits/([^/]+)'), auth: 'token', repo: true,
+    method: 'GET', path: re('/commits/([^/]+)'), auth: 'token', repo: true, needs: CONTENTS_READ,
     async handle(ctx) {
       const sha = await commitOf(ctx, ctx.params[0]);
       const info = await g.commitInfo(ctx.repo.bare, sha);
@@ -65,7 +67,7 @@ export const repoRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: re('/contents(?:/(.*))?'), auth: 'token', repo: true,
+    method: 'GET', path: re('/contents(?:/(.*))?'), auth: 'token', repo: true, needs: CONTENTS_READ,
     async handle(ctx) {
       const ref = ctx.query.ref || ctx.repo.defaultBranch;
       const sha = await commitOf(ctx, ref, 404);

@@ -4,7 +4,7 @@
  * dursor reads is complete).
  */
 import type { CommitInfo } from './git-ops.ts';
-import type { Actor, RepoRec, Store } from './types.ts';
+import type { Actor, Permissions, RepoRec, Store } from './types.ts';
 
 /** GitHub timestamps: ISO 8601 without milliseconds. */
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -19,7 +19,8 @@ export function userJson(store: Store, a: Actor) {
   };
 }
 
-export const PERMISSIONS = { contents: 'write', pull_requests: 'write', issues: 'write', checks: 'read', statuses: 'read', metadata: 'read' };
+/** The app's (and so the installation's) permissions: what dursor's manifest asks for. */
+export const PERMISSIONS: Permissions = { contents: 'write', pull_requests: 'write', issues: 'write', checks: 'read', statuses: 'read', metadata: 'read' };
 
 export function appJson(store: Store) {
   const a = store.app;
@@ -37,7 +38,7 @@ export function installationJson(store: Store) {
     id, client_id: store.app.clientId, account: userJson(store, account), repository_selection: 'selected',
     access_tokens_url: `${store.api}/app/installations/${id}/access_tokens`, repositories_url: `${store.api}/installation/repositories`,
     html_url: `${store.web}/organizations/${account.login}/settings/installations/${id}`, app_id: store.app.id, app_slug: store.app.slug,
-    target_id: account.id, target_type: account.type, permissions: PERMISSIONS, events: appJson(store).events,
+    target_id: account.id, target_type: account.type, permissions: store.installation.permissions, events: appJson(store).events,
     created_at: iso(createdAt), updated_at: iso(createdAt), single_file_name: null, suspended_by: null, suspended_at: null,
   };
 }

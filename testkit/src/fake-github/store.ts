@@ -1,11 +1,14 @@
 /**
  * Creates the fake's state (the one app with its RSA key, the one installation, repos, tokens)
- * and answers who may see what: installation tokens see installed repos only, PATs see every
- * repo, the app JWT sees installed repos (for `GET /repos/{o}/{r}/installation`).
+ * and answers who may see what: installation tokens see the installed repos they were created
+ * for (token-scope.ts), PATs see every repo, the app JWT sees installed repos (for
+ * `GET /repos/{o}/{r}/installation`).
  */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { GitServer } from '../git-server.ts';
-import type { Actor, Principal, RepoRec, Store } from './types.ts';
+import { PERMISSIONS } from './shapes-repo.ts';
+import { covers } from './token-scope.ts';
+import type { Actor, Principal, RepoRec, Store, TokenScope } from './types.ts';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -42,7 +45,10 @@ export function createStore(opts: { origin: string; git: GitServer; ttlMs: numbe
       clientId: randomToken('Iv1.', 16), clientSecret: randomToken('', 40), createdAt: now,
     },
     bot: actor(`${slug}[bot]`, 'Bot'),
-    installation: { id: 40_000_000 + (randomBytes(2).readUInt16BE(0) % 9999), account: actor('octo-org', 'Organization'), createdAt: now },
+    installation: {
+      id: 40_000_000 + (randomBytes(2).readUInt16BE(0) % 9999), account: actor('octo-org', 'Organization'), createdAt: now,
+      permissions: { ...PERMISSIONS },
+    },
     repos: new Map(),
     tokens: new Map(),
     issuedTokens: [],
@@ -62,12 +68,13 @@ export function tokenPrincipal(store: Store, token: string): Principal | null {
   const rec = store.tokens.get(token);
   if (!rec) return null;
   if (rec.kind === 'pat') return { kind: 'pat', token, user: rec.user };
-  return Date.now() < rec.expiresAt ? { kind: 'installation', token } : null;
+  return Date.now() < rec.expiresAt ? { kind: 'installation', token, repoIds: rec.repoIds, permissions: rec.permissions } : null;
 }
 
 export function canSee(principal: Principal | null, repo: RepoRec): boolean {
   if (!principal) return false;
-  return principal.kind === 'pat' ? true : repo.installed;
+  if (principal.kind === 'pat') return true;
+  return principal.kind === 'installation' ? covers(principal, repo) : repo.installed;
 }
 
 export function findRepo(store: Store, owner: string, name: string): RepoRec | undefined {
@@ -86,11 +93,12 @@ export function actorOf(store: Store, principal: Principal | null): Actor {
   return store.bot;
 }
 
-export function issueInstallationToken(store: Store): { token: string; expiresAt: number } {
+export function issueInstallationToken(store: Store, scope: TokenScope): { token: string; expiresAt: number } {
   const token = randomToken('ghs_');
   const expiresAt = Date.now() + store.ttlMs;
-  store.tokens.set(token, { kind: 'installation', expiresAt });
-  store.issuedTokens.push({ token, expiresAt });
+  store.tokens.set(token, { kind: 'installation', expiresAt, ...scope });
+  const repositories = scope.repoIds && [...store.repos.values()].filter((r) => scope.repoIds!.includes(r.id)).map((r) => r.fullName);
+  store.issuedTokens.push({ token, expiresAt, repositories, permissions: scope.permissions });
   return { token, expiresAt };
 }
 

@@ -67,15 +67,33 @@ export interface RepoRec {
   issues: Map<number, IssueRec>;
   checkRuns: CheckRunRec[];
   statuses: StatusRec[];
+  /** Lower-case login → repository role; the owner is admin without an entry. */
+  collaborators: Map<string, RepoRole>;
 }
 
-export type TokenRec = { kind: 'installation'; expiresAt: number } | { kind: 'pat'; user: Actor };
+/** GitHub's repository roles (`role_name`), weakest first. */
+export type RepoRole = 'read' | 'triage' | 'write' | 'maintain' | 'admin';
+
+/** A GitHub App permission set: `{ contents: 'write', metadata: 'read', … }`. */
+export type Permissions = Record<string, 'read' | 'write'>;
+
+/**
+ * What an installation token may do: the repositories it was created for (null: every repo of
+ * the installation) and its permissions — from the `POST …/access_tokens` body, as GitHub narrows
+ * them (issue "Seal every attempt").
+ */
+export interface TokenScope { repoIds: number[] | null; permissions: Permissions }
+
+export type TokenRec = ({ kind: 'installation'; expiresAt: number } & TokenScope) | { kind: 'pat'; user: Actor };
 
 /** Who a request authenticated as. */
 export type Principal =
   | { kind: 'app' }
-  | { kind: 'installation'; token: string }
+  | ({ kind: 'installation'; token: string } & TokenScope)
   | { kind: 'pat'; token: string; user: Actor };
+
+/** An installation token as issued: `repositories` are full names (null: all the installation's). */
+export interface IssuedToken { token: string; expiresAt: number; repositories: string[] | null; permissions: Permissions }
 
 export interface AppInfo {
   id: number; slug: string; name: string; owner: Actor; privateKeyPem: string; publicKey: KeyObject;
@@ -86,11 +104,11 @@ export interface Store {
   app: AppInfo;
   /** The app's bot user, `<slug>[bot]`: author of what installation tokens write. */
   bot: Actor;
-  installation: { id: number; account: Actor; createdAt: number };
+  installation: { id: number; account: Actor; createdAt: number; permissions: Permissions };
   /** Key: lower-case `owner/name`. */
   repos: Map<string, RepoRec>;
   tokens: Map<string, TokenRec>;
-  issuedTokens: Array<{ token: string; expiresAt: number }>;
+  issuedTokens: IssuedToken[];
   ttlMs: number;
   /** One-time codes for POST /app-manifests/{code}/conversions → the manifest posted with it, if any. */
   manifestCodes: Map<string, Record<string, unknown> | null>;
@@ -129,6 +147,11 @@ export interface Route {
   auth: AuthKind;
   /** The first two captures are owner and repo: resolved to `ctx.repo` or 404. */
   repo?: boolean;
+  /**
+   * The permission an installation token needs (any one entry suffices; write includes read), or
+   * 403 `Resource not accessible by integration`, as GitHub answers. PATs are not limited.
+   */
+  needs?: Permissions;
   handle(ctx: Ctx): Promise<Reply> | Reply;
 }
 
@@ -136,6 +159,8 @@ export interface Route {
 export class GhError extends Error {
   status: number;
   errors: unknown[] | undefined;
+  /** Extra response headers (`x-accepted-github-permissions`). */
+  headers: Record<string, string> = {};
   constructor(status: number, message: string, errors?: unknown[]) {
     super(message);
     this.status = status;

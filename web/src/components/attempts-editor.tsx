@@ -3,10 +3,11 @@
  * only the profiles its agent can run on (EXECUTOR_PROVIDERS); changing the agent picks a
  * compatible model. With the runner list (the shared `runners` list), it says which agents the connected runners
  * offer and marks the others, whose attempts would wait in the queue until such a runner connects.
+ * While a row runs the Cursor agent it says that this agent alone gets the user's key on the runner.
  */
 import { EXECUTOR_IDS } from '../../../protocol/src/index.ts';
 import type { ExecutorId, ModelProfile } from '../../../protocol/src/index.ts';
-import { EXECUTOR_LABELS, profilesFor } from '../lib/new-task.ts';
+import { cursorKeyNote, EXECUTOR_LABELS, profilesFor } from '../lib/new-task.ts';
 import { agentOptionLabel, agentWarning, offeredAgents, offersSummary } from '../lib/runner-offers.ts';
 import { runners } from '../state/lists.ts';
 import type { AttemptRow } from '../lib/new-task.ts';
@@ -34,6 +35,7 @@ export function AttemptsEditor(props: {
   };
   const total = rows.reduce((n, r) => n + (Number.isFinite(r.count) ? r.count : 0), 0);
   const summary = offersSummary(offered);
+  const keyNote = cursorKeyNote(rows);
   return (
     <fieldset class="attempts" data-testid="attempts-editor">
       <legend>Attempts</legend>
@@ -71,6 +73,7 @@ export function AttemptsEditor(props: {
           </button>
         </div>
       ))}
+      {keyNote && <p class="notice" data-testid="cursor-key-note">{keyNote}</p>}
       <div class="form-actions">
         <button type="button" class="secondary" onClick={add}>Add attempt row</button>
         <span class="hint" aria-live="polite">{total} {total === 1 ? 'attempt' : 'attempts'} in total</span>

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  AuthState, ChooseWinnerRequest, CreateModelProfileRequest, CreatePullRequestRequest, CreatePullRequestResponse,
+  AllowedGitHubLogin, AuthState, ChooseWinnerRequest, CreateModelProfileRequest, CreatePullRequestRequest, CreatePullRequestResponse,
   CreateRepoRequest, CreateTaskRequest, GitHubBranch, GitHubConnection, GitHubIssueChoice, GitHubManifestRequest,
   GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ApiToken, BudgetSettings, SpendSummary, ChangePasswordRequest, CreateApiTokenRequest, ModelProfile, ModelProfileTest, PullRequest,
   PullRequestDraft, PullRequestDraftRequest, PutGitHubConnectionRequest, PutModelPriceRequest, RegistrationToken, Repo,
@@ -75,6 +75,10 @@ export const api = {
   startGitHubManifest: (body: In<typeof GitHubManifestRequest>) =>
     request('POST', '/v1/github/manifest', GitHubManifestResponse, { body }),
   listGitHubRepos: () => request('GET', '/v1/github/repos', z.object({ repos: z.array(GitHubRepoChoice) })),
+  // Who may start runs from @dursor comments besides people with write access (issue "Seal every attempt").
+  listGitHubAllowlist: () => request('GET', '/v1/github/allowlist', z.object({ logins: z.array(AllowedGitHubLogin) })),
+  allowGitHubLogin: (login: string) => request('PUT', `/v1/github/allowlist/${enc(login)}`, z.object({ login: AllowedGitHubLogin })),
+  disallowGitHubLogin: (login: string) => request('DELETE', `/v1/github/allowlist/${enc(login)}`, Ok),
   listBranches: (repoId: string, signal?: AbortSignal) =>
     request('GET', `/v1/repos/${enc(repoId)}/branches`, z.object({ branches: z.array(GitHubBranch) }), { signal }),
   listIssues: (repoId: string, signal?: AbortSignal) =>

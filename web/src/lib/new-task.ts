@@ -12,6 +12,17 @@ export type AttemptRow = { key: number; executor: ExecutorId; modelProfileId: st
 /** The agents a user can pick, with their display names (shared with the Worker's reasons). */
 export const EXECUTOR_LABELS = EXECUTOR_NAMES;
 
+/**
+ * Said in the attempts editor while a row runs the Cursor agent (issue "Seal every attempt"):
+ * every other agent reaches its model through dursor's gateway with a token for its own run and
+ * never sees a key; the Cursor agent cannot use the gateway, so its runner gets the user's key.
+ */
+export const CURSOR_KEY_NOTE =
+  'The Cursor agent is the one exception to how dursor keeps your keys: it cannot use dursor\'s LLM gateway, so the runner that takes a Cursor attempt gets your Cursor API key directly, and the agent runs with it. Every other agent only holds a token for its own attempt and never sees a key.';
+
+export const cursorKeyNote = (rows: readonly Pick<AttemptRow, 'executor'>[]): string | null =>
+  rows.some((r) => r.executor === 'cursor-agent') ? CURSOR_KEY_NOTE : null;
+
 /** Model profiles an executor can run on (EXECUTOR_PROVIDERS). */
 export function profilesFor<P extends Pick<ModelProfile, 'id' | 'provider'>>(executor: ExecutorId, profiles: readonly P[]): P[] {
   return profiles.filter((p) => EXECUTOR_PROVIDERS[executor].includes(p.provider));

@@ -1,10 +1,10 @@
 /**
  * The lists several pages share: model profiles (settings, new task, run card names), repos,
- * tasks (sidebar), runners, prices, API tokens, the URL policy and the GitHub connection. One Resource each; pages call
+ * tasks (sidebar), runners, prices, API tokens, the URL policy, the GitHub connection and its comment allowlist. One Resource each; pages call
  * `ensure()` or `load()`.
  */
 import { signal } from '@preact/signals';
-import type { ApiToken, GitHubConnection, ModelPrice, ModelProfile, Repo, Runner, Task, UrlPolicy } from '../../../protocol/src/index.ts';
+import type { AllowedGitHubLogin, ApiToken, GitHubConnection, ModelPrice, ModelProfile, Repo, Runner, Task, UrlPolicy } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
 import { Resource } from './resource.ts';
 
@@ -18,6 +18,8 @@ export const apiTokens = new Resource<ApiToken[]>(async () => (await api.listApi
 export const urlPolicy = new Resource<UrlPolicy>(async () => (await api.getUrlPolicy()).urlPolicy);
 /** Wrapped, because a Resource's null data means "not loaded" and null here means "not connected". */
 export const githubConnection = new Resource<{ connection: GitHubConnection | null }>(() => api.getGitHubConnection());
+/** GitHub logins whose `@dursor` comments start runs without write access (Settings → GitHub). */
+export const githubAllowlist = new Resource<AllowedGitHubLogin[]>(async () => (await api.listGitHubAllowlist()).logins);
 
 /**
  * The open task's status as its live events say (task page), so the sidebar does not wait for the
@@ -26,5 +28,5 @@ export const githubConnection = new Resource<{ connection: GitHubConnection | nu
 export const openTaskStatus = signal<{ taskId: string; status: Task['status'] } | null>(null);
 
 export function resetLists(): void {
-  for (const r of [modelProfiles, repos, tasks, runners, prices, apiTokens, urlPolicy, githubConnection] as Resource<unknown>[]) r.reset();
+  for (const r of [modelProfiles, repos, tasks, runners, prices, apiTokens, urlPolicy, githubConnection, githubAllowlist] as Resource<unknown>[]) r.reset();
 }

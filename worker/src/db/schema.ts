@@ -266,6 +266,28 @@ export const prChecks = sqliteTable('pr_checks', {
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.prId, t.kind, t.name] })]);
 
+/**
+ * GitHub logins whose `@dursor` comments start rounds even without write access to the repository
+ * (Settings → GitHub; issue "Seal every attempt"). `login_key` is the login in lower case: GitHub
+ * logins are case-insensitive.
+ */
+export const githubAllowedLogins = sqliteTable('github_allowed_logins', {
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  loginKey: text('login_key').notNull(),
+  login: text('login').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.loginKey] })]);
+
+/**
+ * Commenters told on a PR that they may not start runs: once per PR and login, so neither a second
+ * comment nor a redelivery makes dursor answer a stranger again (issue "Seal every attempt").
+ */
+export const githubRefusedCommenters = sqliteTable('github_refused_commenters', {
+  prId: text('pr_id').notNull().references(() => pullRequests.id, { onDelete: 'cascade' }),
+  loginKey: text('login_key').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.prId, t.loginKey] })]);
+
 /** Per-user defaults: budgets applied to new tasks and attempts that do not name their own. */
 export const userSettings = sqliteTable('user_settings', {
   userId: text('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),

@@ -3,6 +3,11 @@
  * served until shortly before it expires — five minutes for GitHub's one-hour tokens, a quarter
  * of the lifetime for shorter ones — then auth-app asks GitHub for a new one. Values (which hold
  * the token) are stored AES-GCM encrypted.
+ * Keys are `<connection id>|<auth-app's key>`, and auth-app's key is the installation id, the
+ * repository ids and names and the permissions the token was asked for — so a token narrowed to
+ * one repository and `contents: write` (client.ts `gitToken`) is only ever served again for that
+ * same repository and permission set, never for another repo or the Worker's own calls (issue
+ * "Seal every attempt"; github-git-credential.test.ts checks it against the fake GitHub).
  */
 import type { Db } from '../db/client.ts';
 import { readCachedToken, writeCachedToken } from '../db/queries/github.ts';

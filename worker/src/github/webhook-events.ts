@@ -1,9 +1,11 @@
 /**
  * What a verified webhook does (only for dursor's own PRs, of the connection that signed it):
- * - `issue_comment` on a PR / `pull_request_review_comment`, mentioning `@dursor`: a follow-up
- *   round on the PR branch with the comment as the instruction — the same executors and models
- *   as the round that produced the PR's current attempt, resuming its session — and a reply on
- *   the PR linking to the task;
+ * - `issue_comment` on a PR / `pull_request_review_comment`, mentioning `@dursor`, by someone who
+ *   may (write, maintain or admin on the repo, or on the owner's allowlist: commenter-access.ts;
+ *   anyone else is told once on the PR and starts nothing): a follow-up round on the PR branch
+ *   with the comment as the instruction — the same executors and models as the round that
+ *   produced the PR's current attempt, resuming its session — and a reply on the PR linking to
+ *   the task;
  * - `pull_request`: the PR's state, head and title; a PR opened by hand from an attempt's branch
  *   (link mode) becomes its task's PR;
  * - `check_run`, `status`: the checks of the PR's head, shown on the task.
@@ -22,6 +24,7 @@ import { newId } from '../lib/ids.ts';
 import { startRound } from '../lib/rounds.ts';
 import { checkRunRow, statusRow } from './checks.ts';
 import { clientFor } from './client.ts';
+import { commenterAccess, refuseOnce } from './commenter-access.ts';
 import { commentOn, pullState } from './pull-ops.ts';
 import { syncPull } from './pr-service.ts';
 
@@ -78,6 +81,14 @@ async function onMention(ctx: WebhookContext, fullName: string, number: number, 
   const task = await getTask(ctx.db, found.userId, pr.taskId);
   const repo = task && await getRepo(ctx.db, found.userId, task.repoId);
   if (!task || !repo) return { handled: 'ignored: the task is gone' };
+  const gh = await clientFor(ctx.db, ctx.env.DURSOR_ENCRYPTION_KEY, ctx.conn);
+  const kit = await gh.forRepo(repo);
+  const author = comment.user.login;
+  const access = await commenterAccess(ctx.db, found.userId, kit, fullName, author);
+  if (!access.may) {
+    const replied = await refuseOnce(ctx.db, kit, fullName, pr, author);
+    return { handled: `refused: @${author} may not start runs (${access.why}); ${replied ? 'told on the pull request' : 'already told on this pull request'}` };
+  }
   const runs = await listRuns(ctx.db, task.id);
   const prRun = runs.find((r) => r.id === pr.runId);
   if (!prRun) return { handled: 'ignored: the PR\'s attempt is gone' };
@@ -85,11 +96,10 @@ async function onMention(ctx: WebhookContext, fullName: string, number: number, 
   const { rows } = await startRound(ctx.env, ctx.db, task, {
     attempts: roundAttempts(runs, prRun), message: instruction, parentRunId: prRun.id, baseRef: pr.branch,
   });
-  const gh = await clientFor(ctx.db, ctx.env.DURSOR_ENCRYPTION_KEY, ctx.conn);
   const link = `${ctx.origin}/tasks/${task.id}`;
   const source = comment.html_url ? `[this comment](${comment.html_url})` : 'this comment';
-  await commentOn(await gh.forRepo(repo), fullName, number,
-    `dursor started ${rows.length} attempt${rows.length === 1 ? '' : 's'} on \`${pr.branch}\` for ${source} by @${comment.user.login}. Follow them and pick the winner: ${link}`);
+  await commentOn(kit, fullName, number,
+    `dursor started ${rows.length} attempt${rows.length === 1 ? '' : 's'} on \`${pr.branch}\` for ${source} by @${author}. Follow them and pick the winner: ${link}`);
   return { handled: 'follow-up started', runIds: rows.map((r) => r.id) };
 }
 

@@ -30,3 +30,5 @@ function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(t
 }
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => validate('json', schema);
+export const queryParams = <T extends z.ZodType>(schema: T) => validate('query', schema);
+export const pathParams = <T extends z.ZodType>(schema: T) => validate('param', schema);

@@ -1,12 +1,16 @@
 /**
  * /v1/github: the user's GitHub connection (an app — typed in, or created through GitHub's
- * app-manifest flow — or a personal access token) and the repository picker. Secrets go in and
- * never come out; the connection is checked against GitHub before it is saved.
+ * app-manifest flow — or a personal access token), the repository picker, and the allowlist of
+ * GitHub logins whose `@dursor` comments start rounds without write access (issue "Seal every
+ * attempt"). Secrets go in and never come out; the connection is checked against GitHub before it
+ * is saved.
  */
 import { Hono } from 'hono';
-import { GitHubManifestRequest, PutGitHubConnectionRequest } from '../../../protocol/src/index.ts';
+import { z } from 'zod';
+import { GitHubLogin, GitHubManifestRequest, PutGitHubConnectionRequest } from '../../../protocol/src/index.ts';
 import { getDb } from '../db/client.ts';
 import { deleteConnection, getConnection, insertManifestState, putConnection, takeManifestState } from '../db/queries/github.ts';
+import { addAllowedLogin, listAllowedLogins, removeAllowedLogin } from '../db/queries/github-access.ts';
 import { appConnectionRow, connectionRow, endpoints, toGitHubConnection } from '../github/connection.ts';
 import { githubMessage } from '../github/errors.ts';
 import { convertManifestCode, manifestFor, manifestPostUrl } from '../github/manifest.ts';
@@ -16,9 +20,13 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { HttpError } from '../lib/errors.ts';
 import { newSecret } from '../lib/ids.ts';
 import { allowPrivateUrls } from '../lib/url-policy.ts';
-import { jsonBody } from '../lib/validate.ts';
+import { jsonBody, pathParams } from '../lib/validate.ts';
 
 const MANIFEST_STATE_TTL_MS = 60 * 60_000;
+/** Enough for a team's outside contributors; keeps Settings → GitHub a list one can read. */
+const MAX_ALLOWED_LOGINS = 100;
+const LoginParam = z.object({ login: GitHubLogin });
+const allowed = (r: { login: string; createdAt: number }) => ({ login: r.login, createdAt: r.createdAt });
 
 const settingsRedirect = (query: string) => `/settings?${query}`;
 
@@ -74,4 +82,24 @@ export const githubRoutes = new Hono<AppEnv>()
   .get('/repos', requireUser, async (c) => {
     const gh = await userGitHub(getDb(c.env.DB), c.env.DURSOR_ENCRYPTION_KEY, c.get('user').id);
     return c.json({ repos: await listVisibleRepos(gh) });
+  })
+  .get('/allowlist', requireUser, async (c) => {
+    const rows = await listAllowedLogins(getDb(c.env.DB), c.get('user').id);
+    return c.json({ logins: rows.map(allowed) });
+  })
+  // PUT: adding a login that is there (in any case) is a no-op, so a repeat needs no idempotency key.
+  .put('/allowlist/:login', requireUser, requireOwner, pathParams(LoginParam), async (c) => {
+    const db = getDb(c.env.DB);
+    const userId = c.get('user').id;
+    const { login } = c.req.valid('param');
+    const rows = await listAllowedLogins(db, userId);
+    if (rows.length >= MAX_ALLOWED_LOGINS && !rows.some((r) => r.loginKey === login.toLowerCase())) {
+      throw new HttpError(409, 'allowlist_full', `the allowlist holds at most ${MAX_ALLOWED_LOGINS} logins; remove one first`);
+    }
+    return c.json({ login: allowed(await addAllowedLogin(db, userId, login)) });
+  })
+  .delete('/allowlist/:login', requireUser, requireOwner, pathParams(LoginParam), async (c) => {
+    const { login } = c.req.valid('param');
+    if (!(await removeAllowedLogin(getDb(c.env.DB), c.get('user').id, login))) throw new HttpError(404, 'not_found', `${login} is not on the allowlist`);
+    return c.json({ ok: true as const });
   });

@@ -22,8 +22,11 @@ import { getRun, updateRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
 import { closeQuietly, isOpen, jsonError, parseMessage, sendJson } from './socket-util.ts';
 
-/** Why a socket of `att` may no longer speak for its run, or null if it may. */
-function staleReason(run: RunState | null, att: RunSocketAttachment): string | null {
+/**
+ * Why a socket of `att` may no longer speak for its run, or null if it may. Also the rule for
+ * who gets the run's git credentials (task-room.ts `holdsRun`).
+ */
+export function staleReason(run: RunState | null, att: RunSocketAttachment): string | null {
   if (!run) return 'unknown run';
   if (run.assignment !== att.assignment) return `assignment ${att.assignment} is not current`;
   if (!isLeased(run.status)) return `run is ${run.status}`;

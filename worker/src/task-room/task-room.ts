@@ -14,7 +14,8 @@ import { createRuns } from './create-runs.ts';
 import { createRoom } from './room.ts';
 import type { Room } from './room.ts';
 import { attachmentOf } from './run-sockets.ts';
-import { onRunMessage, onRunSocketGone, openRunSocket } from './run-socket.ts';
+import { onRunMessage, onRunSocketGone, openRunSocket, staleReason } from './run-socket.ts';
+import { getRun } from './run-store.ts';
 import { ensureSchema } from './schema.ts';
 import { closeQuietly, jsonError, requireUpgrade } from './socket-util.ts';
 import type { NewRun } from './types.ts';
@@ -84,6 +85,15 @@ export class TaskRoom extends DurableObject<Env> {
   /** Called by RunnerPool before pushing an assignment; null if the run is no longer queued. */
   async claim(runId: string, runnerId: string): Promise<Assignment | null> {
     return claim(this.#room, runId, runnerId);
+  }
+
+  /**
+   * Whether `runnerId` holds assignment `assignment` of the run now — current, its own, and
+   * active (assigned … finishing): the same rule as its run socket. GET /v1/git/credential hands
+   * out a run's git credentials only then (issue "Seal every attempt").
+   */
+  async holdsRun(runId: string, runnerId: string, assignment: number): Promise<boolean> {
+    return staleReason(getRun(this.#room.sql, runId), { kind: 'run', runId, assignment, runnerId }) === null;
   }
 
   /** Called by RunnerPool when the runner declined or vanished before accepting. */

@@ -1,7 +1,7 @@
 /**
  * Settings → GitHub: the connection as the API describes it (kind, account, app, API URL,
- * webhook yes/no, token hint — never a secret), the app's install link, Disconnect, and the
- * connect forms when there is none. Also shows the notice the manifest flow's redirect leaves in
+ * webhook yes/no, token hint — never a secret), the app's install link, Disconnect, who may start
+ * runs from `@dursor` comments (github-allowlist.tsx), and the connect forms when there is none. Also shows the notice the manifest flow's redirect leaves in
  * the query string. Loaded lazily: most visits to Settings never touch it.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -15,6 +15,7 @@ import { githubConnection } from '../../state/lists.ts';
 import { session } from '../../state/session.ts';
 import { Link } from '../../components/link.tsx';
 import { ErrorText, LoadError, Loading } from '../../components/ui.tsx';
+import { GitHubAllowlist } from './github-allowlist.tsx';
 import { GitHubConnectForms } from './github-connect-forms.tsx';
 
 export function GitHubSection() {
@@ -82,6 +83,8 @@ function ConnectionView(props: { connection: GitHubConnection; owner: boolean })
         {props.owner && <DisconnectButton />}
       </div>
       {c.installUrl && <p class="hint">Install the app on every account or repository dursor should see; then add repositories under <Link href="/settings/repositories">Repositories</Link>.</p>}
+      {c.kind === 'token' && <p class="hint">A personal access token cannot be narrowed: runners get it whole for git. With the GitHub App, each attempt's git gets a token for its one repository that can only push code.</p>}
+      <GitHubAllowlist owner={props.owner} />
     </div>
   );
 }
