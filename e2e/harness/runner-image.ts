@@ -11,7 +11,7 @@
  * - the runner image is tagged by a hash of every build input (Dockerfile, .dockerignore, the
  *   package and lock files, runner/src, protocol/src): an unchanged tree is not built again, and a
  *   changed one is built with `--layers`, so a source edit re-runs only the steps after its COPY.
- * Older runner-image tags are removed after a build; their layers stay as that layer cache.
+ * Runner-image tags older than a day are removed after a build; their layers stay as that layer cache.
  * Containers this module starts are removed by `removeContainers()` (every test file's afterAll).
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -107,9 +107,13 @@ export async function buildRunnerImage(): Promise<RunnerImage> {
     '--build-arg', `BASE=${base.ref}`, '--build-arg', `NPM_REGISTRY=${registry}`,
     '-f', 'runner/Dockerfile', '-t', ref, '.',
   ], 25 * 60_000);
-  // Keep one runner image per machine; a tag still used by a container is left alone.
-  const tags = (await run('buildah', ['images', '--format', '{{.Name}}:{{.Tag}}'], 30_000)).split('\n').map((l) => l.trim());
-  for (const old of tags.filter((t) => t.startsWith(`${IMAGE_REPO}:`) && t !== ref)) await run('buildah', ['rmi', old], 60_000).catch(() => {});
+  // Runner images of other trees are removed once a day old (they share all but their top layers):
+  // a younger one may be the image another checkout's test is about to start; one in use stays.
+  const images = JSON.parse(await run('buildah', ['images', '--json'], 30_000)) as { names: string[] | null; created: number }[];
+  for (const img of images) {
+    if (Date.now() / 1000 - img.created < 24 * 3600) continue;
+    for (const old of (img.names ?? []).filter((n) => n.startsWith(`${IMAGE_REPO}:`) && n !== ref)) await run('buildah', ['rmi', old], 60_000).catch(() => {});
+  }
   return { ref, base, build: { ref, ms: Date.now() - started, cached: false } };
 }
 
