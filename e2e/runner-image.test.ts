@@ -83,4 +83,4 @@ it('registers from env with --no-sandbox, runs a patch-agent attempt to a pushed
   expect(c.proc.output()).toContain('runner stopped');
   await c.remove();
   expect(await containerNames()).not.toContain(c.name);
-});
+}, 300_000);
