@@ -3,6 +3,7 @@
  * Parse config (bad input → exit 2), register or reuse the stored credential, run.
  * SIGTERM/SIGINT: stop taking runs and let the active ones finish (drain), then exit 0;
  * a second signal cancels the active runs. A terminal refusal by the Worker exits 1.
+ * Unless --no-sandbox, a host that cannot sandbox agents (sandbox/preflight.ts) exits 2 with what to change.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { ensureRegistered, RegistrationError } from './registration.ts';
 import { Runner } from './runner.ts';
 import { defaultExecutors } from './executors/registry.ts';
 import { detectClis } from './capabilities.ts';
+import { checkSandboxSupport } from './sandbox/preflight.ts';
 
 async function main(): Promise<number> {
   let cfg;
@@ -29,6 +31,16 @@ async function main(): Promise<number> {
   const log = createLogger({ debug: cfg.debug });
   log.redactor.add(cfg.registrationToken);
   log.redactor.add(cfg.credential);
+  // Issue "Seal every attempt…": find out now, not at the first attempt, that agents cannot be sandboxed here.
+  if (cfg.noSandbox) {
+    log.warn('WARNING: --no-sandbox: agents run WITHOUT an OS sandbox and can read and write whatever this runner\'s user can; use it only where the host cannot sandbox (e.g. a container without user namespaces)');
+  } else {
+    const sandbox = await checkSandboxSupport();
+    if (!sandbox.ok) {
+      process.stderr.write(`dursor-runner: cannot sandbox agents on this host: ${sandbox.reason}\n`);
+      return 2;
+    }
+  }
   const stop = new AbortController();
   let wake!: () => void;
   const stopping = new Promise<void>((r) => (wake = r));

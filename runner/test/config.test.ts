@@ -12,6 +12,13 @@ describe('config', () => {
     expect(parseConfig(['--help'], {})).toBeNull();
   });
 
+  it('--no-sandbox or DURSOR_NO_SANDBOX=1 turns the agent sandbox off; it is on by default', () => {
+    expect(parseConfig(['--url', 'http://x'], {})?.noSandbox).toBe(false);
+    expect(parseConfig(['--url', 'http://x', '--no-sandbox'], {})?.noSandbox).toBe(true);
+    expect(parseConfig(['--url', 'http://x'], { DURSOR_NO_SANDBOX: '1' })?.noSandbox).toBe(true);
+    expect(parseConfig(['--url', 'http://x'], { DURSOR_NO_SANDBOX: '0' })?.noSandbox).toBe(false);
+  });
+
   it.each([
     [[], 'missing --url'],
     [['--url', 'ftp://x'], '--url must be http(s)'],
