@@ -20,6 +20,8 @@ export interface RunnerConfig {
   maxFileBytes: number;
   /** How long a run's gateway relay waits out an unreachable Worker before a model call fails. */
   gatewayOutageMs: number;
+  /** Run agents without the per-attempt sandbox (loudly logged; the UI shows the runner as unsandboxed). */
+  noSandbox: boolean;
   debug: boolean;
 }
 
@@ -37,6 +39,7 @@ export const USAGE = `usage: node runner/src/main.ts --url <worker url> [--token
   --work-dir        repo cache and workspaces (default <state-dir>/work)     (DURSOR_WORK_DIR)
   --max-file-bytes  largest file a run may commit (default ${LIMITS.defaultMaxFileBytes})
   --gateway-outage-secs  how long model calls wait out an unreachable Worker (default 60)  (DURSOR_GATEWAY_OUTAGE_SECS)
+  --no-sandbox      run agents WITHOUT the per-attempt sandbox (hosts without user namespaces)  (DURSOR_NO_SANDBOX=1)
   --debug           verbose logs`;
 
 const OPTIONS = {
@@ -50,6 +53,7 @@ const OPTIONS = {
   'work-dir': { type: 'string' },
   'max-file-bytes': { type: 'string' },
   'gateway-outage-secs': { type: 'string' },
+  'no-sandbox': { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -105,6 +109,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     workDir: resolve(pick('work-dir', 'DURSOR_WORK_DIR') ?? join(stateDir, 'work')),
     maxFileBytes: maxFile ? positiveInt(maxFile, '--max-file-bytes', 2 ** 40) : LIMITS.defaultMaxFileBytes,
     gatewayOutageMs: (outage ? positiveInt(outage, '--gateway-outage-secs', 3_600) : 60) * 1000,
+    noSandbox: values['no-sandbox'] === true || env.DURSOR_NO_SANDBOX === '1',
     debug: values.debug === true || env.DURSOR_DEBUG === '1',
   };
 }

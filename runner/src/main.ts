@@ -2,7 +2,8 @@
  * Entry point: `node runner/src/main.ts --url … --token …` (or env vars, see config.ts).
  * Parse config (bad input → exit 2), register or reuse the stored credential, run.
  * SIGTERM/SIGINT: stop taking runs and let the active ones finish (drain), then exit 0;
- * a second signal cancels the active runs. A terminal refusal by the Worker exits 1.
+ * a second signal cancels the active runs. A terminal refusal by the Worker exits 1; a host that
+ * cannot sandbox agents exits 3 (unless --no-sandbox).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { ensureRegistered, RegistrationError } from './registration.ts';
 import { Runner } from './runner.ts';
 import { defaultExecutors } from './executors/registry.ts';
 import { detectClis } from './capabilities.ts';
+import { checkSandboxSupport } from './sandbox/preflight.ts';
+import { sandboxDeps, type SandboxDeps } from './sandbox/job-sandbox.ts';
 
 async function main(): Promise<number> {
   let cfg;
@@ -73,9 +76,22 @@ async function main(): Promise<number> {
   log.info('agent CLIs detected', { clis: clis.map((c) => `${c.id} ${c.version} (${c.binPath})`) });
   if (stop.signal.aborted) return 0;
 
+  let sandbox: SandboxDeps | undefined;
+  if (cfg.noSandbox) {
+    log.warn('RUNNING WITHOUT A SANDBOX (--no-sandbox): agents run as this user, see its files and reach any host; only use this on a machine that holds nothing else');
+  } else {
+    const support = await checkSandboxSupport();
+    if (!support.ok) {
+      log.error(support.reason);
+      return 3;
+    }
+    sandbox = sandboxDeps({ stateDir: cfg.stateDir, workDir: cfg.workDir, cliBins: clis.map((c) => c.binPath) });
+    log.info('agents run sandboxed (srt: bubblewrap + a filtering proxy)');
+  }
+
   runner = new Runner({
     baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
-    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), log,
+    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), sandbox, log,
     onTerminal: (reason) => {
       terminal = reason;
       log.error(`stopping: ${reason}`);
