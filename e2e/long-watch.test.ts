@@ -17,7 +17,7 @@ import { killAll } from './harness/processes.ts';
 import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { startStack, type Stack } from './harness/stack.ts';
-import { addScriptedProfile, createOwnerInBrowser } from './harness/ui-steps.ts';
+import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_long_watch_bootstrap_token_0123456789';
 /** How long the attempts stream (the crash came 11–27 s after a task started). */
@@ -66,6 +66,7 @@ async function watch(): Promise<void> {
   await createOwnerInBrowser(page, stack.url);
   await addScriptedProfile(page, fake.url, 'sk-long-watch-key-4321');
   await expect.poll(() => page.getByText('Scripted model').count()).toBeGreaterThan(0);
+  await openSettings(page, 'Repositories');
   await page.getByLabel('Clone URL').fill(cloneUrl);
   await page.getByLabel('Default branch').fill('main');
   await page.getByRole('button', { name: 'Add repository' }).click();
