@@ -25,7 +25,7 @@ import { commitChanges, pushBranch, PushError } from './git/commit-push.ts';
 import { buildPatch } from './git/patch.ts';
 import { workerGitAuth, type GitAuth } from './git/credentials.ts';
 import { startGatewayRelay, type GatewayRelay } from './gateway-relay/relay.ts';
-import { openJobSandbox, type SandboxDeps } from './sandbox/job-sandbox.ts';
+import { openJobSandbox, prepareWorkspaceForSandbox, type SandboxDeps } from './sandbox/job-sandbox.ts';
 import type { AttemptSandbox } from './sandbox/attempt-sandbox.ts';
 
 export interface JobDeps {
@@ -179,6 +179,7 @@ export class Job {
 
     if (a.resume) this.#log.info('the run continues an assignment whose runner was lost', { finishedTurns: a.resume.turns.length, baseCommit: a.resume.baseCommit });
     this.#emit({ type: 'status', status: 'running' });
+    if (this.#deps.sandbox) await prepareWorkspaceForSandbox(ws.dir);
     const gitBefore = await snapshotGitDir(ws.dir);
     await this.#execute(executor, ws.dir, ws.baseCommit);
     this.#checkpoint();

@@ -5,7 +5,8 @@
  * allows, its caps (the repository's overrides over the runner's defaults) — opened as an
  * AttemptSandbox (attempt-sandbox.ts).
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Assignment } from '../../../protocol/src/index.ts';
@@ -48,6 +49,15 @@ export function sandboxDeps(o: { stateDir: string; workDir: string; cliBins: str
     hidden: [...new Set([o.stateDir, o.workDir, homedir(), CHECKOUT, '/tmp', '/var/tmp', '/dev/shm'].map(real))],
     programs: [...new Set([dirname(dirname(real(process.execPath))), real(SRT_VENDOR), ...o.cliBins.map(installRoot)])],
   };
+}
+
+/**
+ * Before the `.git` snapshot the file policy compares against: srt keeps a repository's hooks
+ * and config read-only by binding over them, and cannot make a mount point for a hooks dir that
+ * is missing inside a `.git` that is read-only to the sandbox ("Can't create file at .git/hooks").
+ */
+export async function prepareWorkspaceForSandbox(workspace: string): Promise<void> {
+  if (existsSync(join(workspace, '.git'))) await mkdir(join(workspace, '.git', 'hooks'), { recursive: true });
 }
 
 export function openJobSandbox(deps: SandboxDeps, o: {

@@ -11,8 +11,8 @@ const run = (cmd: string, args: string[]) => new Promise<{ ok: boolean; out: str
 
 export async function checkSandboxSupport(): Promise<{ ok: true } | { ok: false; reason: string }> {
   const missing: string[] = [];
-  for (const [bin, pkg] of [['bwrap', 'bubblewrap'], ['socat', 'socat'], ['rg', 'ripgrep']] as const) {
-    if (!(await run(bin, ['--version'])).ok) missing.push(pkg);
+  for (const [bin, flag, pkg] of [['bwrap', '--version', 'bubblewrap'], ['socat', '-V', 'socat'], ['rg', '--version', 'ripgrep']] as const) {
+    if (!(await run(bin, [flag])).ok) missing.push(pkg);
   }
   if (missing.length) {
     return { ok: false, reason: `cannot sandbox agents: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed (Debian: apt-get install -y ${missing.join(' ')}); or start the runner with --no-sandbox to run agents unsandboxed` };
