@@ -15,6 +15,7 @@ import { defaultExecutors } from './executors/registry.ts';
 import { detectClis } from './capabilities.ts';
 import { checkSandboxSupport } from './sandbox/preflight.ts';
 import { sandboxDeps, type SandboxDeps } from './sandbox/job-sandbox.ts';
+import { sweepStaleCgroups } from './sandbox/cgroup.ts';
 
 async function main(): Promise<number> {
   let cfg;
@@ -86,6 +87,8 @@ async function main(): Promise<number> {
       return 3;
     }
     sandbox = sandboxDeps({ stateDir: cfg.stateDir, workDir: cfg.workDir, cliBins: clis.map((c) => c.binPath) });
+    const swept = await sweepStaleCgroups();
+    if (swept) log.warn('stopped processes a dead runner process had left in its sandboxes', { killed: swept });
     log.info('agents run sandboxed (srt: bubblewrap + a filtering proxy)');
   }
 

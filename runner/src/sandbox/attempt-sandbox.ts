@@ -7,6 +7,7 @@
  * cgroup and says how many processes it had to kill.
  */
 import { readdir, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { openCgroups, type AttemptCgroup } from './cgroup.ts';
 import { watchDisk, type DiskWatch } from './disk-watch.ts';
 import type { Limits } from './limits.ts';
@@ -25,6 +26,8 @@ export interface SandboxPlan {
   processesNow(): Promise<number>;
   /** The executor's scratch dir, to count toward the attempt's disk use. */
   addScratch(dir: string): void;
+  /** The attempt's cgroup (last path segment) when the runner could make one: spawns wait to be in it. */
+  cgroup: string | null;
 }
 
 const MB = 1024 * 1024;
@@ -87,6 +90,7 @@ export class AttemptSandbox {
       onSpawn: async (pid) => cgroup?.add(pid).catch(() => undefined),
       processesNow: userProcesses,
       addScratch: (dir) => void dirs.push(dir),
+      cgroup: cgroup ? basename(cgroup.dirs[0]) : null,
     };
     return new AttemptSandbox(plan, cgroup, o.onLimit, dirs);
   }

@@ -9,7 +9,7 @@
  * or a delegated cgroup v2 subtree with the pids controller. Elsewhere (an unprivileged container)
  * `openCgroups` returns null and the rlimits are what bound the attempt.
  */
-import { appendFile, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -52,6 +52,40 @@ async function procs(dir: string): Promise<number[]> {
     return (await readFile(join(dir, 'cgroup.procs'), 'utf8')).split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
+  }
+}
+
+/**
+ * Groups left by runner processes that are gone (killed before they could clean up): whatever
+ * still runs in them is killed and the groups removed. Called once at start.
+ */
+export async function sweepStaleCgroups(): Promise<number> {
+  let killed = 0;
+  for (const hierarchy of [join(ROOT, 'pids'), join(ROOT, 'memory'), ROOT]) {
+    for (const name of await readdir(hierarchy).catch(() => [] as string[])) {
+      const m = /^dursor-runner-(\d+)$/.exec(name);
+      if (!m || alive(Number(m[1]))) continue;
+      const parent = join(hierarchy, name);
+      for (const leaf of await readdir(parent, { withFileTypes: true }).catch(() => [])) {
+        if (!leaf.isDirectory()) continue;
+        for (const pid of await procs(join(parent, leaf.name))) {
+          try { process.kill(pid, 'SIGKILL'); killed++; } catch { /* gone */ }
+        }
+        await new Promise((r) => setTimeout(r, 50));
+        await rmdir(join(parent, leaf.name)).catch(() => undefined);
+      }
+      await rmdir(parent).catch(() => undefined);
+    }
+  }
+  return killed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -12,8 +12,10 @@
  * killed srt left behind, so none can be committed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DANGEROUS_FILES, getDangerousDirectories } from '@anthropic-ai/sandbox-runtime/dist/sandbox/sandbox-utils.js';
 import type { Limits } from './limits.ts';
@@ -24,6 +26,21 @@ const srtPackage = dirname(createRequire(import.meta.url).resolve('@anthropic-ai
 /** srt's command line, and the helpers (seccomp filter) that must stay readable inside the sandbox. */
 export const SRT_CLI = join(srtPackage, 'dist', 'cli.js');
 export const SRT_VENDOR = join(srtPackage, 'vendor');
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+/**
+ * The sandbox must end with the runner, even a SIGKILLed one: setpriv asks the kernel for a SIGTERM
+ * to this shell when its parent (the runner) dies, and the shell then kills its whole process
+ * group — srt, its proxy bridges, and the shell srt runs bubblewrap in; bubblewrap (die-with-parent)
+ * takes the sandbox's PID namespace with it. (srt alone is not enough: the `sh` it starts
+ * bubblewrap from outlives it.) The command's own exit status, or the signal that ended it, is
+ * passed on. When the attempt has a cgroup, the shell first waits (≤ 2 s) until the runner has put
+ * it there (DURSOR_CGROUP names it), so that nothing it starts is outside the attempt's caps.
+ */
+const REAPER = 'trap "kill -KILL 0" TERM INT HUP; '
+  + 'if [ -n "$DURSOR_CGROUP" ]; then i=0; while ! grep -qF "/$DURSOR_CGROUP" /proc/$$/cgroup && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done; fi; '
+  + '"$@" & child=$!; wait $child; code=$?; trap - TERM INT HUP; '
+  + 'if [ $code -gt 128 ]; then kill -$((code - 128)) $$; fi; exit $code';
 
 export interface SandboxedSpawn {
   command: string;
@@ -62,10 +79,16 @@ export async function sandboxedSpawn(o: {
   args: string[];
   env: Record<string, string>;
   processesNow: number;
+  /** The attempt's cgroup (its last path segment), when it has one. */
+  cgroup?: string | null;
 }): Promise<SandboxedSpawn> {
   await mkdir(o.privateDir, { recursive: true, mode: 0o700 });
   const settingsFile = join(o.privateDir, `srt-${randomBytes(8).toString('hex')}.json`);
-  await writeFile(settingsFile, JSON.stringify(srtSettings(o.box)), { mode: 0o600 });
+  // srt's proxy bridge sockets: bound into the sandbox at their own path, which must be visible there
+  // (a hidden /tmp would shadow them: every request then fails) and short (a unix socket path fits 108 bytes).
+  const bridges = await mkdtemp(join(tmpdir(), 'dsrt-'));
+  const box = { ...o.box, programs: [...o.box.programs, bridges] };
+  await writeFile(settingsFile, JSON.stringify(srtSettings(box)), { mode: 0o600 });
   const before = new Set<string>();
   for (const name of PLACEHOLDER_NAMES) if (await stat(join(o.box.workspace, name)).catch(() => null)) before.add(name);
   // srt sets no_proxy for loopback; the gateway relay is on loopback and must go through its proxy.
@@ -74,13 +97,21 @@ export async function sandboxedSpawn(o: {
     'export NO_PROXY= no_proxy=',
     `exec ${[...prlimitArgs(o.limits, o.processesNow), o.bin, ...o.args].map(shellQuote).join(' ')}`,
   ].join(' && ');
+  const srt = [process.execPath, SRT_CLI, '--settings', settingsFile, '-c', script];
+  const [command, ...args] = [...(SETPRIV ? [SETPRIV, '--pdeathsig', 'TERM', '--'] : []), '/bin/sh', '-c', REAPER, 'sandbox', ...srt];
   return {
-    command: process.execPath,
-    args: [SRT_CLI, '--settings', settingsFile, '-c', script],
-    // srt sets the sandbox's TMPDIR to CLAUDE_CODE_TMPDIR (else /tmp/claude, read-only here): the attempt's own.
-    env: { ...o.env, ...(o.env.TMPDIR ? { CLAUDE_CODE_TMPDIR: o.env.TMPDIR } : {}) },
+    command,
+    args,
+    env: {
+      ...o.env,
+      // srt sets the sandbox's TMPDIR to CLAUDE_CODE_TMPDIR (else /tmp/claude, read-only here): the attempt's own.
+      ...(o.env.TMPDIR ? { CLAUDE_CODE_TMPDIR: o.env.TMPDIR } : {}),
+      TMPDIR: bridges,
+      ...(o.cgroup ? { DURSOR_CGROUP: o.cgroup } : {}),
+    },
     async dispose() {
       await rm(settingsFile, { force: true });
+      await rm(bridges, { recursive: true, force: true });
       for (const name of PLACEHOLDER_NAMES) {
         const path = join(o.box.workspace, name);
         if (!before.has(name) && await isEmpty(path)) await rm(path, { recursive: true, force: true });

@@ -151,6 +151,6 @@ async function spawnSpec(ctx: CliContext, scratch: Scratch, bin: string, args: s
   return sandboxedSpawn({
     box: { ...plan.box, scratch: scratch.root }, limits: plan.limits, privateDir: plan.privateDir,
     // The real file: a `.bin` link may live in a place the sandbox hides (the runner's checkout).
-    bin: await realpath(bin).catch(() => bin), args, env, processesNow: await plan.processesNow(),
+    bin: await realpath(bin).catch(() => bin), args, env, processesNow: await plan.processesNow(), cgroup: plan.cgroup,
   });
 }
