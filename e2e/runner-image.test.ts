@@ -35,7 +35,7 @@ it('refuses to start without --no-sandbox where bubblewrap cannot create namespa
   const c = await runContainer(image.ref, 'sandboxed', { env: { DURSOR_URL: w.stack.url, DURSOR_REGISTRATION_TOKEN: await registrationToken(w.owner) } });
   const code = await Promise.race([c.proc.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 60_000))]);
   const out = c.proc.output();
-  expect(code, out).toBe(2);
+  expect(code, out).toBe(3);
   expect(out).toContain('dursor-runner: cannot sandbox agents on this host');
   expect(out).toContain('No permissions to create new namespace');
   expect(out).toContain('docker run --security-opt seccomp=unconfined --security-opt apparmor=unconfined');

@@ -1,7 +1,7 @@
 /**
  * `pretest`: the tests need what `npm ci` does not install — git (its `git http-backend` serves the
- * test repositories), Debian's Chromium (the browser test), bubblewrap (the runner refuses to start
- * where it cannot sandbox agents: runner/src/sandbox/preflight.ts), buildah and mmdebstrap (the
+ * test repositories), Debian's Chromium (the browser test), bubblewrap, socat and ripgrep (the
+ * agents' sandbox; the runner refuses to start where it cannot sandbox them: runner/src/sandbox/preflight.ts), buildah and mmdebstrap (the
  * runner image is built and run without a Docker daemon or an image registry:
  * e2e/harness/runner-image.ts), and the agent CLIs. Installs the Debian packages with apt-get
  * when they are missing and this runs as root (otherwise says exactly what to run), and the CLIs
@@ -12,7 +12,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** Debian package → the program the tests run from it. */
-const NEEDED: Record<string, string> = { git: 'git', chromium: 'chromium', bubblewrap: 'bwrap', buildah: 'buildah', mmdebstrap: 'mmdebstrap' };
+const NEEDED: Record<string, string> = {
+  git: 'git', chromium: 'chromium', bubblewrap: 'bwrap', socat: 'socat', ripgrep: 'rg', buildah: 'buildah', mmdebstrap: 'mmdebstrap',
+};
 
 function onPath(bin: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, bin)));

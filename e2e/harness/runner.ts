@@ -8,6 +8,8 @@ import { ROOT } from './stack.ts';
 export interface RunnerProc extends Proc {
   name: string;
   workDir: string;
+  /** Where it keeps its credential (runner.json). */
+  stateDir: string;
 }
 
 /** Creates a registration token as the owner. */
@@ -38,7 +40,7 @@ export async function startRunner(opts: { url: string; token: string; name: stri
     ...(opts.args ?? []),
   ];
   const proc = startProcess(opts.name, process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env } });
-  const runner = Object.assign(proc, { name: opts.name, workDir });
+  const runner = Object.assign(proc, { name: opts.name, workDir, stateDir: state });
   running.add(runner);
   return runner;
 }

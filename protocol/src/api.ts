@@ -7,6 +7,7 @@ import { ExecutorId, Provider, WireApi } from './executors.ts';
 import { DiffStats, FileChange } from './events.ts';
 import { GitHubRepoRef, RepoGitHub, TaskIssue } from './github.ts';
 import { RunStatus } from './run-status.ts';
+import { AttemptSandbox, SandboxMode } from './runner-messages.ts';
 
 export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.infer<typeof ApiError>;
@@ -66,6 +67,14 @@ export const CreateRepoRequest = z.object({
 }).refine((r) => (r.cloneUrl === undefined) !== (r.github === undefined), {
   message: 'give either cloneUrl or github (owner/name), not both', path: ['cloneUrl'],
 });
+
+/** PATCH /v1/repos/:id: what may change after a repository was added. */
+export const UpdateRepoRequest = z.object({
+  displayName: z.string().trim().min(1).max(100).optional(),
+  defaultBranch: z.string().trim().min(1).max(255).optional(),
+  sandbox: AttemptSandbox.optional(),
+});
+export type UpdateRepoRequest = z.infer<typeof UpdateRepoRequest>;
 
 export const CreateTaskRequest = z.object({
   repoId: id,
@@ -162,6 +171,8 @@ export const Repo = z.object({
   defaultBranch: z.string(),
   displayName: z.string(),
   github: RepoGitHub.nullable(),
+  /** Hosts its attempts may reach and caps on them, over each runner's defaults (issue 10). */
+  sandbox: AttemptSandbox,
   createdAt: z.number(),
 });
 export type Repo = z.infer<typeof Repo>;
@@ -258,6 +269,8 @@ export const Runner = z.object({
   online: z.boolean(),
   slots: z.number().int().nullable(),
   activeRuns: z.array(z.string()),
+  /** How an online runner seals its attempts (issue 10): `none` is a runner started with --no-sandbox; null offline or unknown. */
+  sandbox: SandboxMode.nullable(),
   lastSeenAt: z.number().nullable(),
   createdAt: z.number(),
 });

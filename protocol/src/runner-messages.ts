@@ -14,6 +14,34 @@ import { RunEvent, TurnCall } from './events.ts';
 // ---------- pool socket ----------
 
 /**
+ * Caps on one attempt's sandbox (issue 10). Every field is optional: a runner applies its own
+ * default for what is missing, and the smaller value where it caps the same thing itself.
+ */
+export const SandboxLimits = z.object({
+  wallClockSecs: z.number().int().positive().max(24 * 3600).optional(),
+  maxProcesses: z.number().int().min(16).max(65_536).optional(),
+  maxMemoryMb: z.number().int().min(256).max(1_048_576).optional(),
+  maxCpuSecs: z.number().int().positive().max(24 * 3600).optional(),
+  maxFileMb: z.number().int().positive().max(1_048_576).optional(),
+  maxDiskMb: z.number().int().positive().max(10_485_760).optional(),
+  maxOutputMb: z.number().int().positive().max(65_536).optional(),
+});
+export type SandboxLimits = z.infer<typeof SandboxLimits>;
+
+/** A host an attempt may reach besides the gateway: `name`, `name:port` or `*.domain[:port]`. */
+export const EgressHost = z.string().min(1).max(253).regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i, 'a host name, host:port or *.domain');
+
+export const AttemptSandbox = z.object({
+  allowedHosts: z.array(EgressHost).max(64).default([]),
+  limits: SandboxLimits.default({}),
+});
+export type AttemptSandbox = z.infer<typeof AttemptSandbox>;
+
+/** How a runner seals its attempts: srt (bubblewrap + a filtering proxy), or not at all (`--no-sandbox`). */
+export const SandboxMode = z.enum(['srt', 'none']);
+export type SandboxMode = z.infer<typeof SandboxMode>;
+
+/**
  * What an earlier assignment of a run finished, for the assignment that continues it after its
  * runner was lost (built by TaskRoom from the run's `turn` events). The patch agent replays the
  * turns' tool calls on its fresh workspace and seeds its conversation with them instead of asking
@@ -47,6 +75,8 @@ export const Hello = z.object({
   /** Runs this runner is still working on (after a pool-socket reconnect). */
   activeRuns: z.array(z.string()).default([]),
   version: z.string().max(64).optional(),
+  /** Absent from older runners: treated as unknown, not as sandboxed. */
+  sandbox: SandboxMode.optional(),
 });
 export type Hello = z.infer<typeof Hello>;
 
@@ -99,6 +129,8 @@ export const Assignment = z.object({
   leaseMs: z.number().int().positive(),
   /** Set when an earlier assignment of this run got as far as running (protocol 2, additive). */
   resume: Resume.optional(),
+  /** What the attempt's sandbox lets through beyond the runner's defaults (the repo's settings; additive). */
+  sandbox: AttemptSandbox.optional(),
 });
 export type Assignment = z.infer<typeof Assignment>;
 

@@ -25,6 +25,8 @@ import { commitChanges, pushBranch, PushError } from './git/commit-push.ts';
 import { buildPatch } from './git/patch.ts';
 import { workerGitAuth, type GitAuth } from './git/credentials.ts';
 import { startGatewayRelay, type GatewayRelay } from './gateway-relay/relay.ts';
+import { openJobSandbox, prepareWorkspaceForSandbox, type SandboxDeps } from './sandbox/job-sandbox.ts';
+import type { AttemptSandbox } from './sandbox/attempt-sandbox.ts';
 
 export interface JobDeps {
   baseUrl: string;
@@ -40,6 +42,8 @@ export interface JobDeps {
   gatewayOutageMs?: number;
   /** The protocol version of the Worker's last welcome (0 before any): `turn` events go only to ≥ TURN_EVENTS_PROTOCOL. */
   workerProtocol?: () => number;
+  /** What every attempt's sandbox hides and shows (sandbox/job-sandbox.ts); absent when the runner runs `--no-sandbox`. */
+  sandbox?: SandboxDeps;
 }
 
 const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
@@ -60,6 +64,8 @@ export class Job {
   #abort = new AbortController();
   #cancelReason: string | null = null;
   #lostReason: string | null = null;
+  /** A sandbox cap the attempt hit (wall clock, disk, processes, memory): it ends failed with this reason. */
+  #limitReason: string | null = null;
   #summary = '';
   #agentSession: string | undefined;
   /** The run's git credentials (asked from the Worker per network call), when its repo needs them. */
@@ -148,6 +154,7 @@ export class Job {
 
   #failure(e: unknown): RunResult {
     if (this.#cancelReason !== null) return { outcome: 'cancelled', error: cut(`cancelled: ${this.#cancelReason}`, 4000), ...EMPTY };
+    if (this.#limitReason !== null) return { outcome: 'failed', error: cut(this.#limitReason, 4000), ...EMPTY };
     const known = e instanceof ExecutorError || e instanceof PolicyViolationError || e instanceof GitStepError || e instanceof PushError;
     // Redacted like a log line: a failure reason must never carry a token or credential.
     const message = this.#log.redactor.redact(known ? (e as Error).message : `internal error: ${(e as Error)?.message ?? String(e)}`);
@@ -172,6 +179,7 @@ export class Job {
 
     if (a.resume) this.#log.info('the run continues an assignment whose runner was lost', { finishedTurns: a.resume.turns.length, baseCommit: a.resume.baseCommit });
     this.#emit({ type: 'status', status: 'running' });
+    if (this.#deps.sandbox) await prepareWorkspaceForSandbox(ws.dir);
     const gitBefore = await snapshotGitDir(ws.dir);
     await this.#execute(executor, ws.dir, ws.baseCommit);
     this.#checkpoint();
@@ -220,23 +228,38 @@ export class Job {
     return relay;
   }
 
-  /** Runs the executor; on cancel it gets LIMITS.cancelGraceMs to stop before it is abandoned. */
+  /** A cap of the attempt's sandbox was hit: stop the executor; the run fails with the reason. */
+  #overLimit = (reason: string) => {
+    if (this.#cancelReason !== null || this.#lostReason !== null || this.#limitReason !== null) return;
+    this.#limitReason = reason;
+    this.#log.warn('attempt stopped at a sandbox limit', { reason });
+    this.#emit({ type: 'log', level: 'error', message: reason });
+    this.#abort.abort();
+  };
+
+  /** Runs the executor in its sandbox; on cancel it gets LIMITS.cancelGraceMs to stop before it is abandoned. */
   async #execute(executor: Executor, dir: string, baseCommit: string): Promise<void> {
     const relay = await this.#startRelay();
+    let box: AttemptSandbox | undefined;
     try {
-      await this.#drive(executor, dir, baseCommit, relay);
+      if (this.#deps.sandbox) {
+        box = await openJobSandbox(this.#deps.sandbox, { assignment: this.assignment, workspace: dir, relayPort: relay && Number(new URL(relay.url).port), workDir: this.#deps.workDir, onLimit: this.#overLimit });
+      }
+      await this.#drive(executor, dir, baseCommit, relay, box);
     } finally {
       await relay?.close();
+      const killed = await box?.close();
+      if (killed) this.#progress(`sandbox: stopped ${killed} process${killed === 1 ? '' : 'es'} the agent left running`);
     }
   }
 
-  async #drive(executor: Executor, dir: string, baseCommit: string, relay: GatewayRelay | undefined): Promise<void> {
+  async #drive(executor: Executor, dir: string, baseCommit: string, relay: GatewayRelay | undefined, box: AttemptSandbox | undefined): Promise<void> {
     const a = this.assignment;
     const signal = this.#abort.signal;
     const iterator = executor.run({
       runId: a.runId, workspaceDir: dir, instruction: a.instruction, spec: a.executor, limits: a.limits,
       gatewayBaseUrl: relay?.url ?? this.#deps.baseUrl, runToken: relay?.token ?? '', history: a.history,
-      stateDir: join(this.#deps.workDir, 'agents'), baseCommit, resume: a.resume,
+      stateDir: join(this.#deps.workDir, 'agents'), baseCommit, resume: a.resume, sandbox: box?.plan,
     }, signal)[Symbol.asyncIterator]();
     const consume = (async () => {
       for (;;) {

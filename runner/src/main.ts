@@ -2,8 +2,8 @@
  * Entry point: `node runner/src/main.ts --url … --token …` (or env vars, see config.ts).
  * Parse config (bad input → exit 2), register or reuse the stored credential, run.
  * SIGTERM/SIGINT: stop taking runs and let the active ones finish (drain), then exit 0;
- * a second signal cancels the active runs. A terminal refusal by the Worker exits 1.
- * Unless --no-sandbox, a host that cannot sandbox agents (sandbox/preflight.ts) exits 2 with what to change.
+ * a second signal cancels the active runs. A terminal refusal by the Worker exits 1; a host that
+ * cannot sandbox agents exits 3 (unless --no-sandbox).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { Runner } from './runner.ts';
 import { defaultExecutors } from './executors/registry.ts';
 import { detectClis } from './capabilities.ts';
 import { checkSandboxSupport } from './sandbox/preflight.ts';
+import { sandboxDeps, type SandboxDeps } from './sandbox/job-sandbox.ts';
+import { sweepStaleCgroups } from './sandbox/cgroup.ts';
 
 async function main(): Promise<number> {
   let cfg;
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
     const sandbox = await checkSandboxSupport();
     if (!sandbox.ok) {
       process.stderr.write(`dursor-runner: cannot sandbox agents on this host: ${sandbox.reason}\n`);
-      return 2;
+      return 3;
     }
   }
   const stop = new AbortController();
@@ -85,9 +87,17 @@ async function main(): Promise<number> {
   log.info('agent CLIs detected', { clis: clis.map((c) => `${c.id} ${c.version} (${c.binPath})`) });
   if (stop.signal.aborted) return 0;
 
+  let sandbox: SandboxDeps | undefined;
+  if (!cfg.noSandbox) {
+    sandbox = sandboxDeps({ stateDir: cfg.stateDir, workDir: cfg.workDir, cliBins: clis.map((c) => c.binPath) });
+    const swept = await sweepStaleCgroups();
+    if (swept) log.warn('stopped processes a dead runner process had left in its sandboxes', { killed: swept });
+    log.info('agents run sandboxed (srt: bubblewrap + a filtering proxy)');
+  }
+
   runner = new Runner({
     baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
-    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), log,
+    workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), sandbox, log,
     onTerminal: (reason) => {
       terminal = reason;
       log.error(`stopping: ${reason}`);

@@ -7,6 +7,7 @@ import type { Assignment, ExecutorId } from '../../protocol/src/index.ts';
 import { PoolConnection } from './connection/pool-connection.ts';
 import type { Executor } from './executors/types.ts';
 import { Job } from './job.ts';
+import type { SandboxDeps } from './sandbox/job-sandbox.ts';
 import type { Logger } from './log.ts';
 import { RepoCache } from './workspace/repo-cache.ts';
 
@@ -24,6 +25,8 @@ export interface RunnerOptions {
   ackTimeoutMs?: number;
   /** How long a run's gateway relay waits out an unreachable Worker (default 60 s). */
   gatewayOutageMs?: number;
+  /** Every attempt's sandbox (hidden and program dirs); absent under `--no-sandbox`. */
+  sandbox?: SandboxDeps;
   /** Called once when the Worker refuses this runner for good (exit non-zero). */
   onTerminal(reason: string): void;
 }
@@ -41,7 +44,7 @@ export class Runner {
     o.log.redactor.add(o.credential);
     this.#pool = new PoolConnection({
       baseUrl: o.baseUrl, credential: o.credential, name: o.name, slots: o.slots, labels: o.labels,
-      executors: [...o.executors.keys()], log: o.log,
+      executors: [...o.executors.keys()], sandbox: o.sandbox ? 'srt' : 'none', log: o.log,
       activeRuns: () => [...this.jobs.keys()],
       onAssign: (a) => this.#onAssign(a),
       onTerminal: (reason) => o.onTerminal(reason),
@@ -88,7 +91,7 @@ export class Runner {
     const job = new Job(a, {
       baseUrl: this.#o.baseUrl, credential: this.#o.credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
       repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log,
-      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs,
+      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs, sandbox: this.#o.sandbox,
       workerProtocol: () => this.#pool.workerProtocol,
     });
     this.jobs.set(a.runId, job);

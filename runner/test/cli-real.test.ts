@@ -21,6 +21,7 @@ import { claudeCode } from '../src/executors/claude-code/claude-code.ts';
 import { defaultExecutors } from '../src/executors/registry.ts';
 import { createLogger } from '../src/log.ts';
 import { Runner } from '../src/runner.ts';
+import { sandboxDeps } from '../src/sandbox/job-sandbox.ts';
 import { expectCleanLog } from './harness.ts';
 
 const RUN_TIMEOUT_MS = 60_000;
@@ -53,6 +54,8 @@ beforeAll(async () => {
   runner = new Runner({
     baseUrl: worker.url, credential, name: 'cli-runner', slots: 4, labels: [], workDir, maxFileBytes: 1024 * 1024,
     executors, log: createLogger({ write: (l) => logs.push(l) }), ackTimeoutMs: 10_000,
+    // As a real runner does: every CLI runs inside its attempt's sandbox.
+    sandbox: sandboxDeps({ stateDir: join(workDir, 'state'), workDir, cliBins: clis.map((c) => c.binPath) }),
     onTerminal: () => {},
   });
   runner.start();

@@ -77,12 +77,12 @@ describe('the runner process', () => {
     });
   }
 
-  it('exits 2 with the reason when it cannot sandbox, before registering; --no-sandbox starts and says so loudly', async () => {
+  it('exits 3 with the reason when it cannot sandbox, before registering; --no-sandbox starts and says so loudly', async () => {
     const bin = dirname(await standIn('refuses-path', `echo "${REFUSAL.replace(/'/g, "'\\''")}" >&2; exit 1`));
     const env = { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: dir, DURSOR_STATE_DIR: join(dir, 'state') };
     // Port 9 (discard) on loopback: nothing answers, so a runner that got past the check would keep retrying.
     const refused = await runMain(['--url', 'http://127.0.0.1:9', '--token', 'drr_preflight'], env);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(3);
     expect(refused.out).toContain('dursor-runner: cannot sandbox agents on this host: bubblewrap cannot create the namespaces');
     expect(refused.out).toContain('No permissions to create new namespace');
     expect(refused.out).not.toContain('register');

@@ -18,6 +18,22 @@ describe('repos', () => {
     expect(list.repos.map((r) => r.id)).toContain(repo.id);
   });
 
+  it("keeps what its attempts' sandboxes let through: hosts and caps (PATCH), validated, the owner's only", async () => {
+    const { repo } = await json<{ repo: Repo }>(await owner.post('/v1/repos', { cloneUrl: 'https://github.com/acme/sandboxed.git' }), 201);
+    expect(repo.sandbox).toEqual({ allowedHosts: [], limits: {} });
+    const patch = (body: unknown, c = owner) => c.fetch(`/v1/repos/${repo.id}`, { method: 'PATCH', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const sandbox = { allowedHosts: ['registry.npmjs.org', '*.pypi.org:443'], limits: { maxProcesses: 64, maxDiskMb: 200 } };
+    expect((await json<{ repo: Repo }>(await patch({ sandbox }), 200)).repo.sandbox).toEqual(sandbox);
+    expect((await json<{ repos: Repo[] }>(await owner.fetch('/v1/repos'), 200)).repos.find((r) => r.id === repo.id)?.sandbox).toEqual(sandbox);
+    // Nothing to change: the repo as it is.
+    expect((await json<{ repo: Repo }>(await patch({}), 200)).repo.sandbox).toEqual(sandbox);
+    for (const bad of [{ allowedHosts: ['http://evil.example/'] }, { allowedHosts: ['a b'] }, { limits: { maxProcesses: 1 } }, { limits: { maxDiskMb: -5 } }]) {
+      const body = await json<ApiErrorBody>(await patch({ sandbox: bad }), 400);
+      expect(body.error.code, JSON.stringify(bad)).toBe('invalid_request');
+    }
+    expect((await json<ApiErrorBody>(await patch({ sandbox }, await createMember('sandbox-member@example.com')), 404)).error.code).toBe('not_found');
+  });
+
   it('refuses ssh://, file://, git:// and credentials in the URL with 400', async () => {
     const cases: [string, RegExp][] = [
       ['ssh://git@github.com/acme/widgets.git', /scheme ssh/],

@@ -4,7 +4,7 @@
  * carries accept / reject / capacity. Redials with backoff; protocolTooOld, unauthorized and
  * replaced are terminal and reported through onTerminal.
  */
-import { CLOSE_CODES, PROTOCOL_VERSION, PoolToRunner, type Assignment, type ExecutorId } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, PROTOCOL_VERSION, PoolToRunner, type Assignment, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
 import type { Backoff } from '../backoff.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';
@@ -18,6 +18,8 @@ export interface PoolConnectionOptions {
   slots: number;
   labels: string[];
   executors: ExecutorId[];
+  /** How this runner seals its attempts, told to the Worker so the owner sees an unsandboxed runner. */
+  sandbox: SandboxMode;
   log: Logger;
   activeRuns(): string[];
   onAssign(assignment: Assignment): void;
@@ -92,7 +94,7 @@ export class PoolConnection {
     const o = this.#o;
     this.#loop.send({
       type: 'hello', protocolVersion: PROTOCOL_VERSION, name: o.name, executors: o.executors, slots: o.slots,
-      labels: o.labels, activeRuns: o.activeRuns(), version: RUNNER_VERSION,
+      labels: o.labels, activeRuns: o.activeRuns(), version: RUNNER_VERSION, sandbox: o.sandbox,
     });
   }
 

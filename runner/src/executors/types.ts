@@ -5,6 +5,7 @@
  * workspace) is thrown as PolicyViolationError so the run fails with that reason.
  */
 import type { Assignment, ExecutorSpec, RunEvent } from '../../../protocol/src/index.ts';
+import type { SandboxPlan } from '../sandbox/attempt-sandbox.ts';
 
 /** An event as an executor emits it; the job adds runId and ts. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -39,6 +40,8 @@ export interface ExecutorRequest {
   baseCommit?: string;
   /** What earlier assignments of this run finished (it was re-queued after its runner was lost). */
   resume?: Assignment['resume'];
+  /** The attempt's sandbox: every process the executor starts runs inside it (issue 10). Absent: `--no-sandbox`. */
+  sandbox?: SandboxPlan;
 }
 
 export interface Executor {

@@ -66,6 +66,11 @@ export async function checkSandboxSupport(opts: PreflightOptions = {}): Promise<
   if (platform !== 'linux') {
     return { ok: false, reason: `the agent sandbox is built on Linux namespaces (bubblewrap) and this is ${platform}: run the runner on Linux, ${NO_SANDBOX}` };
   }
+  // srt bridges the sandbox's network with socat and finds dangerous files with ripgrep.
+  for (const [bin, flag, pkg] of [['socat', '-V', 'socat'], ['rg', '--version', 'ripgrep']] as const) {
+    const tool = await probe(bin, [flag], opts.timeoutMs ?? 10_000);
+    if (tool.error || tool.code !== 0) return { ok: false, reason: `${pkg} (${bin}) is not installed: install it (Debian/Ubuntu: apt-get install bubblewrap socat ripgrep), ${NO_SANDBOX}` };
+  }
   const bwrap = opts.bwrap ?? 'bwrap';
   const r = await probe(bwrap, PROBE_ARGS, opts.timeoutMs ?? 10_000);
   if (r.error?.code === 'ENOENT') {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   AllowedGitHubLogin, AuthState, ChooseWinnerRequest, CreateModelProfileRequest, CreatePullRequestRequest, CreatePullRequestResponse,
-  CreateRepoRequest, CreateTaskRequest, GitHubBranch, GitHubConnection, GitHubIssueChoice, GitHubManifestRequest,
+  CreateRepoRequest, UpdateRepoRequest, CreateTaskRequest, GitHubBranch, GitHubConnection, GitHubIssueChoice, GitHubManifestRequest,
   GitHubManifestResponse, GitHubRepoChoice, LoginRequest, Message, ModelPrice, ApiToken, BudgetSettings, SpendSummary, ChangePasswordRequest, CreateApiTokenRequest, ModelProfile, ModelProfileTest, PullRequest,
   PullRequestDraft, PullRequestDraftRequest, PutGitHubConnectionRequest, PutModelPriceRequest, RegistrationToken, Repo,
   Run, Runner, SetupRequest, Task, UpdatePullRequestRequest, UpdatePullRequestResponse, UrlPolicy, User,
@@ -47,6 +47,8 @@ export const api = {
   createRepo: (body: In<typeof CreateRepoRequest>) =>
     request('POST', '/v1/repos', z.object({ repo: Repo }), { body }),
   deleteRepo: (id: string) => request('DELETE', `/v1/repos/${enc(id)}`, Ok),
+  updateRepo: (id: string, body: In<typeof UpdateRepoRequest>) =>
+    request('PATCH', `/v1/repos/${enc(id)}`, z.object({ repo: Repo }), { body }),
 
   listTasks: () => request('GET', '/v1/tasks', z.object({ tasks: z.array(Task) })),
   createTask: (body: In<typeof CreateTaskRequest>, idempotencyKey: string) =>

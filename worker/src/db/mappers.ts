@@ -34,6 +34,7 @@ const usage = (r: { inputTokens: number; outputTokens: number; costMicros: numbe
 export const toRepo = (r: RepoRow): Repo => ({
   id: r.id, cloneUrl: r.cloneUrl, defaultBranch: r.defaultBranch, displayName: r.displayName,
   github: r.githubFullName ? { fullName: r.githubFullName, htmlUrl: r.htmlUrl ?? '', installationId: r.githubInstallationId } : null,
+  sandbox: r.sandbox ?? { allowedHosts: [], limits: {} },
   createdAt: r.createdAt,
 });
 
@@ -84,6 +85,7 @@ export function toRunner(r: RunnerRow, live: LiveRunner | undefined): Runner {
     online: live !== undefined,
     slots: live?.slots ?? null,
     activeRuns: live?.activeRuns ?? [],
+    sandbox: live?.sandbox ?? null,
     lastSeenAt: r.lastSeenAt, createdAt: r.createdAt,
   };
 }

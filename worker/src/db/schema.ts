@@ -4,6 +4,7 @@
  * After editing: `npm run db:generate` writes the next flat migration into migrations/.
  */
 import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { AttemptSandbox } from '../../../protocol/src/index.ts';
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -57,6 +58,8 @@ export const repos = sqliteTable('repos', {
   githubFullName: text('github_full_name'),
   githubInstallationId: integer('github_installation_id'),
   htmlUrl: text('html_url'),
+  /** What its attempts' sandboxes let through beyond the runner's defaults (hosts, caps); null = defaults (issue 10). */
+  sandbox: text('sandbox', { mode: 'json' }).$type<AttemptSandbox>(),
   createdAt: integer('created_at').notNull(),
 }, (t) => [index('repos_user').on(t.userId), index('repos_github').on(t.githubFullName)]);
 

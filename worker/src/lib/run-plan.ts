@@ -7,7 +7,7 @@
  * executor resumes the parent's agent session).
  */
 import { LIMITS } from '../../../protocol/src/index.ts';
-import type { Assignment, ExecutorId, ExecutorSpec, Provider } from '../../../protocol/src/index.ts';
+import type { AttemptSandbox, Assignment, ExecutorId, ExecutorSpec, Provider } from '../../../protocol/src/index.ts';
 import type { ModelProfileRow, RunRow } from '../db/rows.ts';
 import { FAMILY_PATHS, familyOf } from '../gateway/families.ts';
 import type { NewRun } from '../task-room/types.ts';
@@ -42,6 +42,8 @@ export interface RoundInput {
   /** The conversation before `instruction`, oldest first. */
   history: Assignment['history'];
   repo: { cloneUrl: string; baseRef: string; credentials: 'none' | 'worker' };
+  /** The repository's sandbox settings, when it has any beyond the runners' defaults. */
+  sandbox?: AttemptSandbox | null;
   attempts: ResolvedAttempt[];
   budgetMicros: number | null;
   parent: ParentRun | null;
@@ -87,6 +89,7 @@ export function planRound(input: RoundInput): { rows: RunRow[]; newRuns: NewRun[
         runId, attempt, branch, instruction: input.instruction, history: input.history, repo,
         executor: executorSpec(a.executor, a.profile, resume),
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes },
+        ...(input.sandbox ? { sandbox: input.sandbox } : {}),
       });
     }
   }

@@ -3,10 +3,10 @@
  * GitHub connection can see), list, delete; a GitHub repo's branches and open issues (pickers).
  */
 import { Hono } from 'hono';
-import { CreateRepoRequest } from '../../../protocol/src/index.ts';
+import { CreateRepoRequest, UpdateRepoRequest } from '../../../protocol/src/index.ts';
 import { getDb } from '../db/client.ts';
 import { toRepo } from '../db/mappers.ts';
-import { deleteRepo, getRepo, insertRepo, listRepos, repoHasTasks } from '../db/queries/repos.ts';
+import { deleteRepo, getRepo, insertRepo, listRepos, repoHasTasks, updateRepo } from '../db/queries/repos.ts';
 import type { RepoRow } from '../db/rows.ts';
 import { githubRepo } from '../github/repo-access.ts';
 import { listBranches, listIssues, resolveRepo, userGitHub } from '../github/repos.ts';
@@ -35,7 +35,7 @@ export const repoRoutes = new Hono<AppEnv>()
     const user = c.get('user');
     let row: RepoRow = {
       id: newId(), userId: user.id, cloneUrl: '', defaultBranch: body.defaultBranch ?? 'main', displayName: '',
-      githubFullName: null, githubInstallationId: null, htmlUrl: null, createdAt: Date.now(),
+      githubFullName: null, githubInstallationId: null, htmlUrl: null, sandbox: null, createdAt: Date.now(),
     };
     let cloneUrl = body.cloneUrl ?? '';
     if (body.github) {
@@ -60,6 +60,17 @@ export const repoRoutes = new Hono<AppEnv>()
   .get('/:id/issues', requireUser, async (c) => {
     const { repo, kit } = await githubRepo(getDb(c.env.DB), c.env.DURSOR_ENCRYPTION_KEY, c.get('user').id, c.req.param('id'));
     return c.json({ issues: await listIssues(kit, repo.githubFullName) });
+  })
+  /** Name, default branch, and what its attempts' sandboxes let through (issue 10: hosts, caps). */
+  .patch('/:id', requireUser, jsonBody(UpdateRepoRequest), async (c) => {
+    const body = c.req.valid('json');
+    const db = getDb(c.env.DB);
+    const changes = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    const row = Object.keys(changes).length
+      ? await updateRepo(db, c.get('user').id, c.req.param('id'), changes)
+      : await getRepo(db, c.get('user').id, c.req.param('id'));
+    if (!row) throw notFound('repo');
+    return c.json({ repo: toRepo(row) });
   })
   .delete('/:id', requireUser, async (c) => {
     const db = getDb(c.env.DB);

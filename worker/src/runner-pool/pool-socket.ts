@@ -81,6 +81,7 @@ async function onHello(pool: Pool, ws: WebSocket, att: RunnerAttachment, hello: 
     slots: hello.slots,
     labels: hello.labels,
     activeRuns: activeList(hello.activeRuns),
+    ...(hello.sandbox ? { sandbox: hello.sandbox } : {}),
     protocolVersion: hello.protocolVersion,
   });
   sendJson(ws, { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION });

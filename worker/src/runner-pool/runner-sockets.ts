@@ -4,6 +4,7 @@
  * hibernation without a table. A runner counts only once it said `hello` (ready) and while its
  * socket is open; with several sockets of one runner the newest ready one wins.
  */
+import type { SandboxMode } from '../../../protocol/src/index.ts';
 import type { LiveRunner } from '../task-room/types.ts';
 import { isOpen } from '../task-room/socket-util.ts';
 
@@ -18,6 +19,8 @@ export interface RunnerAttachment {
   activeRuns: string[];
   protocolVersion: number;
   connectedAt: number;
+  /** From hello (issue 10); absent for runners older than the field. */
+  sandbox?: SandboxMode;
 }
 
 export const runnerTag = (runnerId: string) => `runner:${runnerId}`;
@@ -71,5 +74,6 @@ export function toLiveRunner(att: RunnerAttachment): LiveRunner {
     protocolVersion: att.protocolVersion,
     activeRuns: att.activeRuns,
     connectedAt: att.connectedAt,
+    ...(att.sandbox ? { sandbox: att.sandbox } : {}),
   };
 }

@@ -101,6 +101,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     limits: spec.limits,
     leaseMs: ms,
     ...(resume ? { resume } : {}),
+    ...(spec.sandbox ? { sandbox: spec.sandbox } : {}),
   };
 }
 

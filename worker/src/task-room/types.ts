@@ -1,5 +1,5 @@
 /** What the Worker's routes hand to TaskRoom, and what TaskRoom hands to RunnerPool. */
-import type { Assignment, ExecutorId, ExecutorSpec } from '../../../protocol/src/index.ts';
+import type { Assignment, ExecutorId, ExecutorSpec, SandboxMode } from '../../../protocol/src/index.ts';
 
 /** A run the route has already inserted into D1 (status queued); TaskRoom takes it from here. */
 export interface NewRun {
@@ -12,6 +12,8 @@ export interface NewRun {
   repo: { cloneUrl: string; baseRef: string; credentials?: 'none' | 'worker' };
   executor: ExecutorSpec;
   limits: Assignment['limits'];
+  /** The repository's sandbox settings at the time the round started (issue 10). */
+  sandbox?: Assignment['sandbox'];
 }
 
 /** What RunnerPool keeps in its queue; the full Assignment is built by TaskRoom at claim time. */
@@ -37,4 +39,5 @@ export interface LiveRunner {
   protocolVersion: number;
   activeRuns: string[];
   connectedAt: number;
+  sandbox?: SandboxMode;
 }

@@ -7,6 +7,7 @@
  * session whose prompt carries the conversation so far. A CLI that is missing, exits non-zero
  * or is killed fails the run with the exit status and the last stderr lines, secrets redacted.
  */
+import { realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redactor } from '../../log.ts';
@@ -16,6 +17,7 @@ import { baseEnv } from './cli-env.ts';
 import { promptWithHistory } from './history-prompt.ts';
 import { createScratch, type Scratch } from './scratch.ts';
 import { SessionStore } from './session-store.ts';
+import { sandboxedSpawn } from '../../sandbox/sandboxed-command.ts';
 import { spawnCli } from './spawn-cli.ts';
 
 export interface CliExecutorOptions {
@@ -45,6 +47,7 @@ export class CliExecutor implements Executor {
     const stateDir = req.stateDir ?? join(tmpdir(), 'dursor-agents');
     const store = new SessionStore(stateDir);
     const scratch = await createScratch(stateDir, req.runId);
+    req.sandbox?.addScratch(scratch.root);
     try {
       const ctx: CliContext = { req, home: scratch.home, cwd: req.workspaceDir };
       await a.prepare(ctx);
@@ -83,10 +86,13 @@ export class CliExecutor implements Executor {
     const redactor = new Redactor();
     redactor.add(ctx.req.runToken);
     redactor.add(ctx.req.spec.directApiKey);
+    const spawn = await spawnSpec(ctx, scratch, this.binPath, a.args(ctx, prompt, resume), baseEnv(scratch, a.env(ctx)));
+    const plan = ctx.req.sandbox;
     const proc = spawnCli({
-      bin: this.binPath, args: a.args(ctx, prompt, resume), cwd: ctx.cwd,
-      env: baseEnv(scratch, a.env(ctx)), signal, graceMs: this.#graceMs,
+      bin: spawn.command, args: spawn.args, cwd: ctx.cwd, env: spawn.env, signal, graceMs: this.#graceMs,
+      onSpawn: plan?.onSpawn, maxOutputBytes: plan ? plan.limits.maxOutputMb * 1024 * 1024 : undefined,
     });
+    proc.exit.finally(() => spawn.dispose()).catch(() => undefined);
     const parser = a.parser();
     // While resuming, hold events back until the CLI shows it really resumed: a resume that
     // fails at once is retried as a fresh session, and its noise must not reach the run log.
@@ -116,6 +122,7 @@ export class CliExecutor implements Executor {
     }
     const exit = await proc.exit;
     if (signal.aborted) return { kind: 'done', sessionId };
+    if (exit.outputCapped) throw new ExecutorError(`sandbox: ${a.id} printed more than its output limit of ${plan!.limits.maxOutputMb} MB`);
     if (exit.spawnError) {
       throw new ExecutorError(exit.spawnError === 'ENOENT' ? `${a.id} is not installed on this runner (${this.binPath} not found)` : `${a.id} could not be started: ${exit.spawnError}`);
     }
@@ -133,4 +140,17 @@ export class CliExecutor implements Executor {
     if (error) throw new ExecutorError(`${a.id} failed: ${redactor.redact(error)}`);
     return { kind: 'done', sessionId };
   }
+}
+
+/** The command that runs the CLI: as is, or inside the attempt's sandbox when the job set one up. */
+async function spawnSpec(ctx: CliContext, scratch: Scratch, bin: string, args: string[], env: Record<string, string>) {
+  const plan = ctx.req.sandbox;
+  if (!plan) return { command: bin, args, env, dispose: async () => {} };
+  // Inside the sandbox a missing binary is only "exit 127"; say what the unsandboxed spawn says.
+  if (!(await stat(bin).catch(() => null))) throw new ExecutorError(`${ctx.req.spec.id} is not installed on this runner (${bin} not found)`);
+  return sandboxedSpawn({
+    box: { ...plan.box, scratch: scratch.root }, limits: plan.limits, privateDir: plan.privateDir,
+    // The real file: a `.bin` link may live in a place the sandbox hides (the runner's checkout).
+    bin: await realpath(bin).catch(() => bin), args, env, processesNow: await plan.processesNow(), cgroup: plan.cgroup,
+  });
 }

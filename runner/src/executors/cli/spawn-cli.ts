@@ -2,7 +2,9 @@
  * Runs one agent CLI process (DESIGN §3, §6): spawned in the workspace with exactly the env it is
  * given, in its own process group (so the tools it starts die with it), stdin closed, stdout split
  * into lines (the CLIs print JSONL), and the tail of stderr kept for a readable failure reason.
- * Cancel sends SIGTERM to the whole group, then SIGKILL after the grace period.
+ * Cancel sends SIGTERM to the whole group, then SIGKILL after the grace period. What the process
+ * prints in all (stdout + stderr) is capped (`maxOutputBytes`, issue 10): past it, the process is
+ * killed and its exit says so.
  */
 import { spawn } from 'node:child_process';
 import { LIMITS } from '../../../../protocol/src/index.ts';
@@ -14,6 +16,9 @@ export interface CliProcessOptions {
   env: Record<string, string>;
   signal: AbortSignal;
   graceMs?: number;
+  /** Called with the pid right after the spawn (the attempt's cgroup takes it before it forks). */
+  onSpawn?: (pid: number) => Promise<void> | void;
+  maxOutputBytes?: number;
 }
 
 export interface CliExit {
@@ -21,6 +26,8 @@ export interface CliExit {
   signal: NodeJS.Signals | null;
   /** The process could not be started at all (ENOENT, EACCES). */
   spawnError?: string;
+  /** It was killed for printing more than `maxOutputBytes`. */
+  outputCapped?: boolean;
 }
 
 export interface CliProcess {
@@ -37,9 +44,20 @@ const STDERR_KEEP_BYTES = 16 * 1024;
 
 export function spawnCli(o: CliProcessOptions): CliProcess {
   const child = spawn(o.bin, o.args, { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) void o.onSpawn?.(child.pid);
+  let printed = 0;
+  let outputCapped = false;
+  const count = (n: number) => {
+    printed += n;
+    if (o.maxOutputBytes !== undefined && printed > o.maxOutputBytes && !outputCapped) {
+      outputCapped = true;
+      kill();
+    }
+  };
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
+    count(chunk.length);
     stderr += chunk;
     if (stderr.length > STDERR_KEEP_BYTES * 2) stderr = stderr.slice(-STDERR_KEEP_BYTES);
   });
@@ -69,13 +87,18 @@ export function spawnCli(o: CliProcessOptions): CliProcess {
       exited = true;
       resolve({ code: null, signal: null, spawnError: (e as NodeJS.ErrnoException).code ?? e.message });
     });
+    // Tools the CLI left running in its group (a dev server, a watcher, a sandbox's proxy bridge)
+    // must not outlive it — nor hold its output open, which would keep 'close' from ever coming.
+    const reap = () => {
+      if (child.pid !== undefined) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group empty */ }
+    };
+    child.once('exit', reap);
     child.once('close', (code, sig) => {
       exited = true;
       if (killTimer) clearTimeout(killTimer);
-      // Tools the CLI left running in its group (a dev server, a watcher) must not outlive the run.
-      if (child.pid !== undefined) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group empty */ }
+      reap();
       o.signal.removeEventListener('abort', onAbort);
-      resolve({ code, signal: sig });
+      resolve({ code, signal: sig, ...(outputCapped ? { outputCapped } : {}) });
     });
   });
 
@@ -85,6 +108,7 @@ export function spawnCli(o: CliProcessOptions): CliProcess {
     let buf = '';
     let dropping = false;
     for await (const chunk of out as AsyncIterable<string>) {
+      count(chunk.length);
       buf += chunk;
       let nl: number;
       while ((nl = buf.indexOf('\n')) >= 0) {

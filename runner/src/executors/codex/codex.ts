@@ -43,7 +43,9 @@ export const codex: CliAdapter = {
   args(ctx: CliContext, prompt: string, resume: ResumePlan | null) {
     const baseUrl = `${ctx.req.gatewayBaseUrl}${ctx.req.spec.gatewayPath}`;
     return [
-      'exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write',
+      'exec', '--json', '--skip-git-repo-check',
+      // Inside dursor's sandbox Codex's own cannot nest (no command would run): dursor's is the boundary.
+      '--sandbox', ctx.req.sandbox ? 'danger-full-access' : 'workspace-write',
       '-c', 'model_provider=dursor',
       '-c', `model_providers.dursor={name="dursor",base_url=${toml(baseUrl)},wire_api="responses",env_key="DURSOR_RUN_TOKEN"}`,
       '-m', ctx.req.spec.model!,

@@ -34,6 +34,11 @@ function RunnerRow(props: { runner: Runner }) {
       <div class="item-main">
         <strong>{r.name}</strong>
         <span class={`badge ${r.online ? 'badge-online' : 'badge-offline'}`}>{r.online ? 'online' : 'offline'}</span>
+        {r.sandbox === 'none' && (
+          <span class="badge badge-failed" data-testid="runner-unsandboxed"
+            title="Started with --no-sandbox: its agents run as the runner's own user, see its files and reach any host.">unsandboxed</span>
+        )}
+        {r.sandbox === 'srt' && <span class="badge badge-online" data-testid="runner-sandboxed">sandboxed</span>}
         <span class="item-detail">
           pool <code>{r.pool}</code> · executors {r.executors.length > 0 ? r.executors.join(', ') : 'none announced'}
           {' · '}slots {r.slots ?? '—'} · active runs {r.activeRuns.length}

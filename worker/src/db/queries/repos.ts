@@ -16,6 +16,10 @@ export async function insertRepo(db: Db, row: RepoRow): Promise<void> {
   await db.insert(repos).values(row);
 }
 
+export async function updateRepo(db: Db, userId: string, id: string, patch: Partial<Pick<RepoRow, 'displayName' | 'defaultBranch' | 'sandbox'>>): Promise<RepoRow | undefined> {
+  return db.update(repos).set(patch).where(and(eq(repos.id, id), eq(repos.userId, userId))).returning().get();
+}
+
 export async function repoHasTasks(db: Db, repoId: string): Promise<boolean> {
   return (await db.select({ id: tasks.id }).from(tasks).where(eq(tasks.repoId, repoId)).limit(1).get()) !== undefined;
 }
