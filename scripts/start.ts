@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDebianPackages } from './dev/debian-packages.ts';
 import { Supervised } from './dev/supervisor.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -37,6 +38,10 @@ const node = process.execPath;
 // No telemetry and no Request.cf download: offline they only print stack traces (issue 9).
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
 const say = (msg: string) => console.log(`· ${msg}`);
+/** `npm start -- --no-sandbox`: the local runner runs agents without the OS sandbox (hosts that cannot make one). */
+const noSandbox = process.argv.includes('--no-sandbox');
+/** The runner's exit code for "this host cannot sandbox agents" (runner/src/main.ts). */
+const CANNOT_SANDBOX = 3;
 
 function secrets(): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -78,6 +83,11 @@ async function waitUntil(what: string, ready: () => boolean | Promise<boolean>, 
   }
 }
 
+if (!noSandbox) {
+  // Every attempt runs in an OS sandbox (bubblewrap + socat + ripgrep, runner/README.md): bring them as the tests do.
+  const needs = ensureDebianPackages({ bubblewrap: 'bwrap', socat: 'socat', ripgrep: 'rg' }, "the agents' sandbox");
+  if (needs) say(`the runner sandboxes agents with ${needs.missing.join(', ')} from Debian: sudo sh -c '${needs.command}' (or npm start -- --no-sandbox)`);
+}
 const vars = secrets();
 step('applying D1 migrations (local)', [bin('wrangler', 'bin/wrangler.js'), 'd1', 'migrations', 'apply', 'dursor', '--local', '--persist-to', paths.state]);
 step('building the web app', [bin('vite', 'bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
@@ -119,7 +129,9 @@ let runnerConnected = false;
 runner = new Supervised({
   name: 'The runner', command: node, cwd: root, env: process.env, log: say,
   args: [path.join(root, 'runner/src/main.ts'), '--url', url, '--token', vars.DURSOR_RUNNER_BOOTSTRAP_TOKEN, '--name', 'local',
-    '--state-dir', paths.runner, '--work-dir', paths.work],
+    '--state-dir', paths.runner, '--work-dir', paths.work, ...(noSandbox ? ['--no-sandbox'] : [])],
+  finalCodes: [CANNOT_SANDBOX],
+  onFinal: () => void fail(new Error('the runner cannot sandbox agents on this host (its reason is above); fix that, or run `npm start -- --no-sandbox` to run them unsandboxed')),
   onLine: (line) => {
     if (line.includes('"msg":"connected to pool"')) runnerConnected = true;
   },

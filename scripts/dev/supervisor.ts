@@ -21,6 +21,9 @@ export interface SupervisedOptions {
   log: (msg: string) => void;
   /** Where the child's output goes (default: this process's stdout). */
   out?: (text: string) => void;
+  /** Exit codes that mean "starting again will not help" (the child said why): no restart, `onFinal` instead. */
+  finalCodes?: number[];
+  onFinal?: (code: number) => void;
 }
 
 const TAIL_CHARS = 16_000;
@@ -70,6 +73,11 @@ export class Supervised {
     child.once('exit', (code, signal) => {
       killGroup(child, 'SIGKILL'); // children it left behind (workerd) must not hold the port
       if (this.#stopping) return;
+      if (code !== null && o.finalCodes?.includes(code)) {
+        this.#stopping = true;
+        o.onFinal?.(code);
+        return;
+      }
       this.#streak = Date.now() - this.#startedAt > STABLE_MS ? 1 : this.#streak + 1;
       const delay = delays[Math.min(this.#streak, delays.length) - 1];
       o.log(`${o.name} ${explainExit(code, signal, tail)}. Starting it again in ${delay / 1000} s, on the same state.`);
