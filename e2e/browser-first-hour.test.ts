@@ -126,6 +126,32 @@ describe('browser: the first hour', () => {
     }
   });
 
+  it('Settings shows which runners seal their attempts, and edits what a repository\'s attempts may reach', async () => {
+    // A second runner started with --no-sandbox (a host that cannot sandbox): the owner must see it.
+    await startRunner({ url: stack.url, token: BOOTSTRAP, name: 'open-runner', dir: stack.dir, slots: 1, args: ['--no-sandbox'] });
+    await page.goto(`${stack.url}/settings/runners`);
+    const row = (name: string) => page.getByTestId('runner').filter({ hasText: name });
+    await expect.poll(() => row('open-runner').getByTestId('runner-unsandboxed').count(), { timeout: 30_000 }).toBe(1);
+    expect(await row('first-hour-runner').getByTestId('runner-sandboxed').count()).toBe(1);
+    expect(await row('first-hour-runner').getByTestId('runner-unsandboxed').count()).toBe(0);
+    expect(await axeEverywhere(page, 'Settings → Runners with an unsandboxed runner')).toEqual([]);
+
+    await page.goto(`${stack.url}/settings/repositories`);
+    const box = page.getByTestId('repo-sandbox').first();
+    expect(await box.getByTestId('repo-sandbox-summary').innerText()).toBe('gateway only');
+    await box.locator('summary').click();
+    await box.getByLabel(/^Allowed hosts for /).fill('registry.npmjs.org\nhttps://not a host/');
+    await box.getByRole('button', { name: 'Save sandbox settings' }).click();
+    await expect.poll(() => box.getByTestId('repo-sandbox-error').innerText()).toMatch(/is not a host/);
+    await box.getByLabel(/^Allowed hosts for /).fill('registry.npmjs.org');
+    await box.getByLabel('Processes at once').fill('128');
+    await box.getByRole('button', { name: 'Save sandbox settings' }).click();
+    await expect.poll(() => box.getByTestId('repo-sandbox-summary').innerText()).toBe('1 host · processes at once 128');
+    expect(await axeEverywhere(page, 'Settings → Repositories with sandbox settings open')).toEqual([]);
+    const api = await pageApi(page, stack.url);
+    expect((await api('GET', '/v1/repos')).repos[0].sandbox).toEqual({ allowedHosts: ['registry.npmjs.org'], limits: { maxProcesses: 128 } });
+  });
+
   it('New task marks the agents no connected runner offers; a queued Cursor attempt says why it waits; all cancelled, the task is Cancelled', async () => {
     const api = await pageApi(page, stack.url);
     await expect.poll(async () => (await api('GET', '/v1/runners')).runners.some((r: any) => r.online && r.executors.includes('patch-agent')), { timeout: 60_000 }).toBe(true);

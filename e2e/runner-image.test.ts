@@ -63,7 +63,8 @@ it('registers from env with --no-sandbox, runs a patch-agent attempt to a pushed
     expect(detected.some((c) => c.startsWith(`${id} `) && c.includes(version) && c.includes('(/opt/clis/bin/')), `${id} ${version} in ${detected.join(', ')}`).toBe(true);
   }
   const { runners } = await w.owner.ok('GET', '/v1/runners');
-  expect(runners.map((r: { name: string; online: boolean }) => [r.name, r.online])).toEqual([['in-image', true]]);
+  // The owner sees that this runner's agents are not sandboxed (Settings → Runners shows the badge from this field).
+  expect(runners.map((r: { name: string; online: boolean; sandbox: string | null }) => [r.name, r.online, r.sandbox])).toEqual([['in-image', true, 'none']]);
 
   const repo = await w.repo('image-app', { 'README.md': '# image app\n' });
   const instruction = 'Say hello from the runner image.';
