@@ -3,6 +3,8 @@
  * does it (isomorphic-git through runner/src: repo cache, workspace copy + checkout,
  * statusMatrix, add, commit, push) versus native `git` doing the same, on a generated repo
  * served by the test kit's smart-HTTP server (`git http-backend`). Prints medians and ratios.
+ * Also the runner's checked HTTP client (git/guarded-http.ts) against isomorphic-git's stock one
+ * on the same cold clone: what the address policy costs.
  *
  *   node_modules/.bin/node bench/git.ts [--files 2000] [--rounds 5]
  */
@@ -15,6 +17,8 @@ import { RepoCache } from '../runner/src/workspace/repo-cache.ts';
 import { prepareWorkspace } from '../runner/src/workspace/workspace.ts';
 import { changedPaths } from '../runner/src/git/changes.ts';
 import { commitChanges, pushBranch } from '../runner/src/git/commit-push.ts';
+import { guardedGitHttp } from '../runner/src/git/guarded-http.ts';
+import stockHttp from 'isomorphic-git/http/node';
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' } } });
 const FILES = Number(values.files);
@@ -50,24 +54,32 @@ async function main() {
   try {
     const [genMs, url] = await time(() => server.createRepo('bench', generate(FILES)));
     console.log(`repo: ${FILES + 1} files, generated and served in ${genMs.toFixed(0)} ms (${url})`);
+    // The runner's client, as a local-development assignment gets it (the server is on 127.0.0.1).
+    const http = guardedGitHttp({ allowPrivate: true });
+    const stockClone: number[] = [];
     const iso = { clone: [] as number[], warm: [] as number[], commit: [] as number[], push: [] as number[], total: [] as number[] };
     const nat = { clone: [] as number[], commit: [] as number[], push: [] as number[], total: [] as number[] };
 
     for (let r = 0; r < ROUNDS; r++) {
       // isomorphic-git, cold cache: exactly the runner's path.
       const cache = new RepoCache({ workDir: join(work, `iso-${r}`) });
-      const req = { workDir: join(work, `iso-${r}`), runId: `bench${r}`, assignment: 1, cloneUrl: url, baseRef: 'main', branch: `dursor/bench/iso-${r}` };
+      const req = { workDir: join(work, `iso-${r}`), runId: `bench${r}`, assignment: 1, cloneUrl: url, baseRef: 'main', branch: `dursor/bench/iso-${r}`, http };
       const [cloneMs, ws] = await time(() => prepareWorkspace(cache, req, () => {}));
       await edit(ws.dir, r);
       const [commitMs] = await time(async () => {
         const changes = await changedPaths(ws.dir, ws.gitCache);
         await commitChanges({ dir: ws.dir, gitCache: ws.gitCache, changes, instruction: 'bench', runId: req.runId });
       });
-      const [pushMs] = await time(() => pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url, branch: req.branch }));
+      const [pushMs] = await time(() => pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url, branch: req.branch, http }));
       // Warm cache: a second run of the same repo (fetch + copy + checkout).
       const [warmMs, ws2] = await time(() => prepareWorkspace(cache, { ...req, assignment: 2 }, () => {}));
       await ws2.remove();
       await ws.remove();
+      // The same cold clone through isomorphic-git's stock client (no address checks).
+      const stockDir = join(work, `stock-${r}`);
+      const [stockMs, ws3] = await time(() => prepareWorkspace(new RepoCache({ workDir: stockDir }), { ...req, workDir: stockDir, http: stockHttp }, () => {}));
+      await ws3.remove();
+      stockClone.push(stockMs);
       iso.clone.push(cloneMs);
       iso.warm.push(warmMs);
       iso.commit.push(commitMs);
@@ -98,6 +110,7 @@ async function main() {
     row('status + commit', iso.commit, nat.commit);
     row('push', iso.push, nat.push);
     row('total', iso.total, nat.total);
+    console.log(`${'guarded vs stock http'.padEnd(22)} ${median(iso.clone).toFixed(0).padStart(8)} ms ${median(stockClone).toFixed(0).padStart(10)} ms ${(median(iso.clone) / median(stockClone)).toFixed(2).padStart(8)}x  (cold clone; right column: isomorphic-git's stock client)`);
     console.log(`${'warm cache (fetch+copy+checkout)'.padEnd(22)} ${median(iso.warm).toFixed(0)} ms (isomorphic-git only; ${(median(iso.warm) / median(nat.clone)).toFixed(1)}x native clone)`);
   } finally {
     await server.close();

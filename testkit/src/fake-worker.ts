@@ -67,6 +67,11 @@ export interface AssignInput {
   credentials?: Assignment['repo']['credentials'];
   /** What earlier assignments finished (as TaskRoom builds it from `turn` events). */
   resume?: Assignment['resume'];
+  /**
+   * The deployment's DURSOR_ALLOW_PRIVATE_URLS as the assignment carries it. Default true: the fake
+   * world (git servers, this fake) lives on 127.0.0.1, like local development.
+   */
+  allowPrivateAddresses?: boolean;
 }
 /** What `GET /v1/git/credential` answers: the credential, 404 (null), or an error status. */
 export type GitCredentialAnswer = GitCredential | null | { status: number };
@@ -167,6 +172,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes, ...input.limits },
         leaseMs: input.leaseMs ?? opts.leaseMs ?? LIMITS.defaultLeaseMs,
         ...(input.resume ? { resume: input.resume } : {}),
+        allowPrivateAddresses: input.allowPrivateAddresses ?? true,
       };
       fw.runs.set(runId, newFakeRun(assignment));
       holders.set(runId, poolCredential);
