@@ -5,25 +5,13 @@
  * that works proves the socket went where the checked answer said).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { LookupAddress } from 'node:dns';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type GitServer } from '../../testkit/src/index.ts';
 import { guardedGitHttp, type Resolve } from '../src/git/guarded-http.ts';
+import { hostsFile } from './hosts-file.ts';
 import { GitStepError, RepoCache } from '../src/workspace/repo-cache.ts';
-
-/** An /etc/hosts of the test's own: name → addresses, and every question asked. */
-function hostsFile(map: Record<string, string[]>): Resolve & { asked: string[] } {
-  const asked: string[] = [];
-  const resolve = async (hostname: string): Promise<LookupAddress[]> => {
-    asked.push(hostname);
-    const found = map[hostname.toLowerCase().replace(/\.$/, '')];
-    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  };
-  return Object.assign(resolve, { asked });
-}
 
 const HOSTS = {
   localhost: ['127.0.0.1'],
