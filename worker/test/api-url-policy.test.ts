@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UrlPolicy } from '../../protocol/src/index.ts';
 import { addressRefusal, checkOutboundUrl, hostRefusal } from '../src/lib/url-policy.ts';
 import type { Client } from './helpers/api.ts';
-import { appWith, client, json, setupOwner } from './helpers/api.ts';
+import { appWith, client, json, setupOwner, type ApiErrorBody } from './helpers/api.ts';
 
 const reason = (url: string, allowPrivate: boolean) => {
   const r = checkOutboundUrl(url, allowPrivate);
@@ -139,5 +139,28 @@ describe('GET /v1/settings/url-policy', () => {
     const deployed = owner.with(appWith({ DURSOR_ALLOW_PRIVATE_URLS: 'false' }));
     expect((await json<{ urlPolicy: UrlPolicy }>(await deployed.fetch('/v1/settings/url-policy'), 200)).urlPolicy).toEqual({ allowPrivateUrls: false });
     expect((await client().fetch('/v1/settings/url-policy')).status).toBe(401);
+  });
+});
+
+describe('every outbound URL field goes through the same policy (deployment mode)', () => {
+  let strict: Client;
+  beforeAll(async () => {
+    strict = (await setupOwner()).with(appWith({ DURSOR_ALLOW_PRIVATE_URLS: 'false' }));
+  });
+
+  const embedded = ['https://[64:ff9b::a00:1]/x', 'https://[2002:a00:1::]/x', 'https://[::127.0.0.1]/x', 'https://0x7f.1/x', 'https://[::ffff:169.254.169.254]/x'];
+
+  it.each(embedded)('%s is refused as a clone URL, a model base URL, a GitHub API root and a GitHub web root', async (url) => {
+    const asks: [string, string, object, RegExp][] = [
+      ['POST', '/v1/repos', { cloneUrl: url }, /^cloneUrl: host .* local or private/],
+      ['POST', '/v1/model-profiles', { provider: 'openai-compatible', model: 'm', apiKey: 'sk-test-0123456789', baseUrl: url }, /^baseUrl: host .* local or private/],
+      ['PUT', '/v1/github/connection', { kind: 'token', token: 'ghp_0123456789abcdef', apiBaseUrl: url }, /^apiBaseUrl: host .* local or private/],
+      ['POST', '/v1/github/manifest', { webUrl: url }, /^webUrl: host .* local or private/],
+    ];
+    for (const [method, path, body, message] of asks) {
+      const res = await strict.fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const err = await json<ApiErrorBody>(res, 400);
+      expect(err.error.message, `${method} ${path}`).toMatch(message);
+    }
   });
 });
