@@ -57,6 +57,7 @@ async function main() {
     // The runner's client, as a local-development assignment gets it (the server is on 127.0.0.1).
     const http = guardedGitHttp({ allowPrivate: true });
     const stockClone: number[] = [];
+    const stockPush: number[] = [];
     const iso = { clone: [] as number[], warm: [] as number[], commit: [] as number[], push: [] as number[], total: [] as number[] };
     const nat = { clone: [] as number[], commit: [] as number[], push: [] as number[], total: [] as number[] };
 
@@ -78,8 +79,12 @@ async function main() {
       // The same cold clone through isomorphic-git's stock client (no address checks).
       const stockDir = join(work, `stock-${r}`);
       const [stockMs, ws3] = await time(() => prepareWorkspace(new RepoCache({ workDir: stockDir }), { ...req, workDir: stockDir, http: stockHttp }, () => {}));
+      await edit(ws3.dir, r);
+      await commitChanges({ dir: ws3.dir, gitCache: ws3.gitCache, changes: await changedPaths(ws3.dir, ws3.gitCache), instruction: 'bench', runId: req.runId });
+      const [stockPushMs] = await time(() => pushBranch({ dir: ws3.dir, gitCache: ws3.gitCache, url, branch: `dursor/bench/stock-${r}`, http: stockHttp }));
       await ws3.remove();
       stockClone.push(stockMs);
+      stockPush.push(stockPushMs);
       iso.clone.push(cloneMs);
       iso.warm.push(warmMs);
       iso.commit.push(commitMs);
@@ -110,8 +115,11 @@ async function main() {
     row('status + commit', iso.commit, nat.commit);
     row('push', iso.push, nat.push);
     row('total', iso.total, nat.total);
-    console.log(`${'guarded vs stock http'.padEnd(22)} ${median(iso.clone).toFixed(0).padStart(8)} ms ${median(stockClone).toFixed(0).padStart(10)} ms ${(median(iso.clone) / median(stockClone)).toFixed(2).padStart(8)}x  (cold clone; right column: isomorphic-git's stock client)`);
     console.log(`${'warm cache (fetch+copy+checkout)'.padEnd(22)} ${median(iso.warm).toFixed(0)} ms (isomorphic-git only; ${(median(iso.warm) / median(nat.clone)).toFixed(1)}x native clone)`);
+    console.log(`\nthe runner's checked HTTP client (guarded-http.ts) vs isomorphic-git's stock one`);
+    console.log(`${'step'.padEnd(22)} ${'guarded'.padStart(11)} ${'stock'.padStart(13)} ${'ratio'.padStart(9)}`);
+    row('clone (cold cache)', iso.clone, stockClone);
+    row('push', iso.push, stockPush);
   } finally {
     await server.close();
     await rm(work, { recursive: true, force: true });

@@ -9,8 +9,9 @@
  * - a host name is resolved once, by the resolver given here, and *every* address it answers is
  *   checked; the socket then connects to an address from that same answer (Node's `lookup`
  *   option), so there is no second lookup a rebinding DNS server could answer differently;
- * - redirects are followed here, not by a library, each through the same checks, and never from
- *   https to http. Credentials are not carried to another host.
+ * - redirects (of the GET that discovers refs, as git's own `http.followRedirects=initial`) are
+ *   followed here, not by a library, each through the same checks, and never from https to http.
+ *   Credentials are not carried to another host.
  * IP literals never reach `lookup` (Node connects to them directly), which is why the host rule runs
  * on each URL first. TLS keeps the host name for SNI and certificate checks: we only choose the
  * address. No `accept-encoding` is sent, so answers come uncompressed, as git's smart HTTP does.
@@ -19,6 +20,7 @@ import { promises as dns, type LookupAddress } from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { addressRefusal, hostRefusal } from '../../../protocol/src/outbound-url.ts';
 import { AddressPolicyError, safeUrl } from '../workspace/git-errors.ts';
@@ -46,14 +48,15 @@ export function guardedGitHttp(opts: GuardedHttpOptions): HttpClient {
   return {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
       let url = checkTarget(req.url, opts.allowPrivate);
-      let method = (req.method ?? 'GET').toUpperCase();
+      const method = (req.method ?? 'GET').toUpperCase();
+      // Like git's own http.followRedirects=initial: only the GET that discovers refs is redirected.
+      // A POST (upload-pack, receive-pack) streams its body and gets its 3xx back, as isomorphic-git's own client does.
+      const follows = method === 'GET' || method === 'HEAD';
       let headers: Record<string, string> = { ...req.headers };
-      // Collected whole (git's requests are a want/have list or one pack): it may be sent again after a 307/308.
-      let body = req.body ? await collect(req.body) : undefined;
       for (let hop = 0; ; hop++) {
-        const res = await send(url, method, headers, body, lookup, req.signal);
+        const res = await send(url, method, headers, req.body, lookup, req.signal);
         const location = res.headers.location;
-        if (!REDIRECTS.has(res.statusCode ?? 0) || !location) {
+        if (!follows || !REDIRECTS.has(res.statusCode ?? 0) || !location) {
           return { url: url.href, method, statusCode: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', headers: flatHeaders(res.headers), body: res[Symbol.asyncIterator]() };
         }
         res.resume();
@@ -61,11 +64,6 @@ export function guardedGitHttp(opts: GuardedHttpOptions): HttpClient {
         const next = checkTarget(new URL(location, url).href, opts.allowPrivate);
         if (url.protocol === 'https:' && next.protocol === 'http:') throw new AddressPolicyError(`policy: ${safeUrl(url.href)} redirected to plain http (${safeUrl(next.href)}); refused`);
         if (next.host !== url.host) headers = withoutHeaders(headers, NOT_TO_ANOTHER_HOST);
-        if (res.statusCode === 303 || (method === 'POST' && (res.statusCode === 301 || res.statusCode === 302))) {
-          method = 'GET';
-          body = undefined;
-          headers = withoutHeaders(headers, ['content-type', 'content-length']);
-        }
         url = next;
       }
     },
@@ -110,8 +108,10 @@ export function checkedLookup(resolve: Resolve, allowPrivate: boolean): LookupFu
   };
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, lookup: LookupFunction, signal?: AbortSignal): Promise<http.IncomingMessage> {
+function send(url: URL, method: string, headers: Record<string, string>, body: GitHttpRequest['body'], lookup: LookupFunction, signal?: AbortSignal): Promise<http.IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
+  // A body given whole is sent with its length; an iterator is streamed as isomorphic-git produces it (a push's pack).
+  const whole = Array.isArray(body) ? Buffer.concat(body) : undefined;
   return new Promise((resolve, reject) => {
     const req = client.request({
       protocol: url.protocol,
@@ -119,21 +119,16 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
       method,
-      headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+      headers: whole ? { ...headers, 'content-length': String(whole.length) } : headers,
       // A fresh connection per request: a pooled socket was connected under another run's check.
       agent: false,
       lookup,
       signal,
     }, resolve);
     req.on('error', reject);
-    req.end(body);
+    if (whole || !body) req.end(whole);
+    else Readable.from(body as AsyncIterable<Uint8Array>).on('error', (e) => req.destroy(e)).pipe(req);
   });
-}
-
-async function collect(body: GitHttpRequest['body'] & object): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }
 
 function withoutHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {
