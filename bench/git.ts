@@ -78,7 +78,7 @@ async function main() {
       await ws.remove();
       // The same cold clone through isomorphic-git's stock client (no address checks).
       const stockDir = join(work, `stock-${r}`);
-      const [stockMs, ws3] = await time(() => prepareWorkspace(new RepoCache({ workDir: stockDir }), { ...req, workDir: stockDir, http: stockHttp }, () => {}));
+      const [stockMs, ws3] = await time(() => prepareWorkspace(new RepoCache({ workDir: stockDir }), { ...req, workDir: stockDir, branch: `dursor/bench/stock-${r}`, http: stockHttp }, () => {}));
       await edit(ws3.dir, r);
       await commitChanges({ dir: ws3.dir, gitCache: ws3.gitCache, changes: await changedPaths(ws3.dir, ws3.gitCache), instruction: 'bench', runId: req.runId });
       const [stockPushMs] = await time(() => pushBranch({ dir: ws3.dir, gitCache: ws3.gitCache, url, branch: `dursor/bench/stock-${r}`, http: stockHttp }));
