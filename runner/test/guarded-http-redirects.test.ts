@@ -13,12 +13,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const PUBLIC = '1.2.3.4';
 const probe = join(import.meta.dirname, 'fixtures', 'redirect-probe.ts');
 
-interface ProbeOutput { results: Record<string, string>; privateHits: string[]; authSeen: Record<string, string | null>; rebindCalls: number; P: number }
+interface ProbeOutput { results: Record<string, string>; privateHits: string[]; authSeen: Record<string, string | null>; rebindCalls: number; P: number; T: number }
 
 function runProbe(client: 'guarded' | 'stock'): ProbeOutput {
   const script = `ip link set lo up && ip addr add ${PUBLIC}/32 dev lo && exec "$0" "$1" "$2" "$3"`;
   const out = execFileSync('unshare', ['-rn', 'sh', '-c', script, process.execPath, probe, PUBLIC, client], {
-    encoding: 'utf8', timeout: 30_000, env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin:/bin` },
+    encoding: 'utf8', timeout: 30_000,
+    env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin:/bin`, NODE_EXTRA_CA_CERTS: join(import.meta.dirname, 'fixtures', 'tls', 'cert.pem') },
   });
   return JSON.parse(out) as ProbeOutput;
 }
@@ -56,6 +57,13 @@ describe('guarded git HTTP in deployment mode: redirects and rebinding', () => {
     const { results, authSeen, P } = guarded;
     expect(results['/to-other-host']).toBe('200 echo');
     expect(authSeen).toEqual({ [`other.example.test:${P}`]: null });
+  });
+
+  it('over TLS connects to the checked address yet verifies the host name (SNI, certificate, Host), and refuses https → http', () => {
+    const { results, T } = guarded;
+    expect(results['tls']).toBe(`200 tls ok, SNI public.example.test, Host public.example.test:${T}`);
+    expect(results['tls other name']).toMatch(/^error: .*other\.example\.test.* not in the cert's altnames/);
+    expect(results['tls to http']).toMatch(/^error: policy: .* redirected to plain http/);
   });
 
   it('control: isomorphic-git\'s stock client follows the same redirects into 127.0.0.1', () => {
