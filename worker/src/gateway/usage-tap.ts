@@ -8,7 +8,7 @@
  * JSON body up to MAX_JSON_BYTES.
  */
 import { LIMITS } from '../../../protocol/src/index.ts';
-import type { Tokens } from './pricing.ts';
+import type { Tokens } from './tokens.ts';
 import { SseParser } from './sse.ts';
 
 export interface UsageReader {
