@@ -21,18 +21,21 @@ export function capAnswer(
   onExceeded: (reason: string) => Promise<void>,
   maxBytes: number = LIMITS.gatewayMaxResponseBytes,
 ): ReadableStream<Uint8Array> {
+  const upstream = body.getReader();
   let seen = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      async transform(chunk, ctrl) {
-        seen += chunk.byteLength;
-        if (seen <= maxBytes) return ctrl.enqueue(chunk);
-        const reason = answerTooLargeReason(maxBytes);
-        await onExceeded(reason);
-        ctrl.error(new Error(reason));
-      },
-    }),
-  );
+  return new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      const { done, value } = await upstream.read();
+      if (done) return ctrl.close();
+      seen += value.byteLength;
+      if (seen <= maxBytes) return ctrl.enqueue(value);
+      const reason = answerTooLargeReason(maxBytes);
+      await onExceeded(reason);
+      await upstream.cancel(reason).catch(() => {});
+      ctrl.error(new Error(reason));
+    },
+    cancel: (reason) => upstream.cancel(reason),
+  });
 }
 
 /** Tell the run's TaskRoom to stop it as failed; never throws (the answer is cut regardless). */
