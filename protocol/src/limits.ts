@@ -45,6 +45,15 @@ export const LIMITS = {
   resumeMaxBytes: 512 * 1024,
   /** Viewer replay is sent in chunks of this many events. */
   replayChunkEvents: 500,
+  /**
+   * The most one model answer may stream through the LLM gateway (issue 11). Past it the gateway
+   * cuts the answer and stops that run (`failed`, "the model's answer exceeded …"). Without a bound
+   * one 10 MB tool-call argument in one SSE event took `wrangler dev` down with every run on it; an
+   * answer is what the gateway holds in memory at worst (the tee's backlog and the usage parser's
+   * unfinished line), so this bounds it per call. 16 MiB: as much as the gateway takes in a request
+   * (a whole conversation), far above any real answer (a 128k-token output is ~0.5 MB).
+   */
+  gatewayMaxResponseBytes: 16 * 1024 * 1024,
   /** Attempts per create call (sum of counts). */
   maxAttemptsPerRound: 16,
 } as const;

@@ -54,7 +54,7 @@ export function buildAnthropicTurn(model: string, turn: ScriptedTurn, u: TurnUsa
     emit('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } });
     if (index === 0) emit('ping');
     emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: '' } });
-    for (const piece of fragments(JSON.stringify(call.input), 16)) emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } });
+    for (const piece of fragments(JSON.stringify(call.input), turn.argumentPieceChars ?? 16)) emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } });
     emit('content_block_stop', { index });
     content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
     index++;

@@ -33,7 +33,7 @@ export function buildTurn(model: string, turn: ScriptedTurn, u: TurnUsage, inclu
   for (const piece of fragments(turn.text ?? '')) chunks.push(envelope({ content: piece }, null));
   calls.forEach((c, index) => {
     chunks.push(envelope({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }, null));
-    for (const piece of fragments(c.args, 16)) chunks.push(envelope({ tool_calls: [{ index, function: { arguments: piece } }] }, null));
+    for (const piece of fragments(c.args, turn.argumentPieceChars ?? 16)) chunks.push(envelope({ tool_calls: [{ index, function: { arguments: piece } }] }, null));
   });
   chunks.push(envelope({}, finish));
   if (includeUsage) {

@@ -80,7 +80,7 @@ export function buildResponsesTurn(body: Record<string, any>, turn: ScriptedTurn
     const args = JSON.stringify(call.arguments);
     const output_index = output.length;
     emit('response.output_item.added', { output_index, item: { id: itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name } });
-    for (const delta of fragments(args, 16)) emit('response.function_call_arguments.delta', { item_id: itemId, output_index, delta });
+    for (const delta of fragments(args, turn.argumentPieceChars ?? 16)) emit('response.function_call_arguments.delta', { item_id: itemId, output_index, delta });
     emit('response.function_call_arguments.done', { item_id: itemId, output_index, name: call.name, arguments: args });
     const item = { id: itemId, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: call.name };
     emit('response.output_item.done', { output_index, item });

@@ -24,6 +24,12 @@ export interface ScriptedTurn {
   hold?: Promise<void>;
   /** The first time this turn is served, cut the connection after this many streamed events (a network drop mid-stream). */
   cutAfterChunks?: number;
+  /**
+   * Stream each tool call's arguments in pieces of this many characters (default 16, as the real
+   * APIs do); `Infinity` sends them in one event (issue 11: one huge answer in one SSE event).
+   * Gemini always sends a call whole.
+   */
+  argumentPieceChars?: number;
 }
 export interface Scenario {
   /** Substring of a user message (see the module comment for which one anchors the script). */

@@ -104,4 +104,16 @@ describe('fake OpenAI provider', () => {
     release();
     expect(await rest).toBe('released text');
   });
+
+  it('streams a tool call\'s arguments in one event with argumentPieceChars: Infinity', async () => {
+    const content = 'y'.repeat(100_000);
+    fake.addScenario({ match: 'one piece', turns: [{ toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content } }], argumentPieceChars: Infinity }] });
+    const stream = await client.chat.completions.create({ model: 'm1', stream: true, messages: [{ role: 'user', content: 'one piece' }] });
+    const pieces: string[] = [];
+    for await (const chunk of stream) {
+      const a = chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments;
+      if (a) pieces.push(a);
+    }
+    expect(pieces).toEqual([JSON.stringify({ path: 'b.txt', content })]);
+  });
 });

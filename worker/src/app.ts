@@ -1,7 +1,8 @@
 /**
  * The Hono app under /v1 (DESIGN §1, protocol/README.md route table): chained sub-apps so the
- * typed client (`hc<AppType>`) works for the web app. Cross-cutting: request body limit, one JSON
- * error shape for every failure, JSON 404 for unknown routes.
+ * typed client (`hc<AppType>`) works for the web app. Cross-cutting: cross-origin refusal
+ * (middleware/same-origin.ts), request body limit, one JSON error shape for every failure, JSON
+ * 404 for unknown routes.
  */
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
@@ -12,6 +13,7 @@ import { googleGateway } from './gateway/google.ts';
 import { openaiGateway } from './gateway/openai.ts';
 import type { AppEnv } from './lib/app-env.ts';
 import { errorBody } from './lib/errors.ts';
+import { sameOriginOnly } from './middleware/same-origin.ts';
 import { onError, onNotFound } from './lib/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { gitCredentialRoutes } from './routes/git-credential.ts';
@@ -40,6 +42,7 @@ const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
 
 export const app = new Hono<AppEnv>()
   .basePath('/v1')
+  .use('*', sameOriginOnly)
   .use('*', limitBody)
   .get('/health', (c) => c.json({ ok: true }))
   .route('/auth', authRoutes)

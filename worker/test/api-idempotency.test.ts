@@ -86,6 +86,35 @@ describe('Idempotency-Key', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('the same key with a different body is a 422 and changes nothing; the same body still replays', async () => {
+    const key = { 'idempotency-key': 'body-1' };
+    const first = await json<{ repo: { id: string } }>(await owner.post('/v1/repos', { cloneUrl: 'https://example.com/a.git' }, key), 201);
+    const other = await owner.post('/v1/repos', { cloneUrl: 'https://example.com/b.git' }, key);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect((await json<ApiErrorBody>(other, 422)).error).toEqual({
+      code: 'idempotency_key_reused',
+      message: 'this Idempotency-Key was already used with a different request body; use a new key for a new request',
+    });
+    const repos = await env.DB.prepare("SELECT COUNT(*) AS n FROM repos WHERE clone_url = 'https://example.com/b.git'").first<{ n: number }>();
+    expect(repos!.n).toBe(0);
+    const again = await owner.post('/v1/repos', { cloneUrl: 'https://example.com/a.git' }, key);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await json<{ repo: { id: string } }>(again, 201)).repo.id).toBe(first.repo.id);
+  });
+
+  it('a concurrent repeat with a different body is a 422 too', async () => {
+    const task = await createTask(owner, repoId);
+    const room = fakeTaskRoom({ holdMs: 300 });
+    const c = owner.with(appWith({ TASK_ROOM: room.TASK_ROOM }));
+    const [a, b] = await Promise.all([
+      c.post(`/v1/tasks/${task.id}/runs`, runsBody(), { 'idempotency-key': 'conc-body' }),
+      c.post(`/v1/tasks/${task.id}/runs`, { attempts: [{ executor: 'patch-agent', modelProfileId: profile.id, count: 3 }] },
+        { 'idempotency-key': 'conc-body' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 422]);
+    expect(room.calls.createRuns).toHaveLength(1);
+  });
+
   it('a server error frees the key so a retry can succeed', async () => {
     const task = await createTask(owner, repoId);
     const down = owner.with(appWith({ TASK_ROOM: fakeTaskRoom({ fail: true }).TASK_ROOM }));

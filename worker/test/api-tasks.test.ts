@@ -80,11 +80,11 @@ describe('tasks and messages', () => {
     expect(empty.error.message).toMatch(/content/);
   });
 
-  it('answers malformed JSON and a non-JSON body with 400', async () => {
+  it('answers malformed JSON with 400 and a non-JSON body with 415', async () => {
     const bad = await owner.fetch('/v1/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"repoId": ' });
     expect((await json<ApiErrorBody>(bad, 400)).error.code).toBe('invalid_json');
     const text = await owner.fetch('/v1/tasks', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
-    expect((await json<ApiErrorBody>(text, 400)).error.message).toMatch(/must be JSON/);
+    expect((await json<ApiErrorBody>(text, 415)).error.message).toMatch(/must be JSON/);
   });
 
   it('refuses a 5 MB body with 413 before parsing', async () => {

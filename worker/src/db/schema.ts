@@ -162,6 +162,8 @@ export const idempotencyKeys = sqliteTable('idempotency_keys', {
   key: text('key').notNull(),
   /** METHOD + path the key was first used with; reuse on another route is a 422. */
   route: text('route').notNull(),
+  /** SHA-256 of the first request's body; a repeat with another body is a 422. */
+  requestHash: text('request_hash'),
   /** null while the first request is still being handled. */
   status: integer('status'),
   body: text('body'),

@@ -5,15 +5,9 @@
  * priced as Anthropic bills them: writes ×1.25, reads ×0.1 of the input price.
  */
 import type { PriceRow } from '../db/queries/prices.ts';
+import type { Tokens } from './tokens.ts';
 
-export interface Tokens {
-  /** Every input token the call processed, cache writes and reads included. */
-  input: number;
-  output: number;
-  /** Of `input`: tokens written to / read from the provider's prompt cache. */
-  cacheWrite?: number;
-  cacheRead?: number;
-}
+export type { Tokens } from './tokens.ts';
 
 /** Input price weights in hundredths: plain input, cache write, cache read. */
 const WEIGHT = { plain: 100n, cacheWrite: 125n, cacheRead: 10n };

@@ -2,7 +2,8 @@
  * The gateway's shared path (DESIGN §3), one Hono sub-app per provider adapter:
  * token → run access (run-access.ts) → budget check (budget.ts) → the request forwarded to
  * `${profile.baseUrl}<rest><query>` with the real key in the provider's header → the upstream
- * response streamed back unchanged (status, content type, body). The body is teed: the client
+ * response streamed back unchanged (status, content type, body) up to the answer cap
+ * (answer-cap.ts: past it the run is stopped and the answer cut). The body is teed: the client
  * reads one branch as it arrives, the gateway reads the other for usage after returning
  * (waitUntil) and records the call (record.ts). Every refusal is in the provider's error format.
  * The key is never logged or echoed.
@@ -12,6 +13,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../lib/app-env.ts';
 import { allowPrivateUrls, checkOutboundUrl } from '../lib/url-policy.ts';
 import type { ProviderAdapter } from './adapter.ts';
+import { capAnswer, stopRunForAnswer } from './answer-cap.ts';
 import { notifyBudget, overBudget } from './budget.ts';
 import { FAMILY_PATHS } from './families.ts';
 import { recordCall } from './record.ts';
@@ -89,7 +91,8 @@ async function forward(c: Context<AppEnv>, adapter: ProviderAdapter): Promise<Re
   let clientBody: ReadableStream<Uint8Array> | null = null;
   let usage: Promise<{ input: number; output: number }> = Promise.resolve({ input: 0, output: 0 });
   if (upstream.body) {
-    const [mine, tapped] = upstream.body.tee();
+    const capped = capAnswer(upstream.body, (reason) => stopRunForAnswer(c.env, run.taskId, run.id, reason));
+    const [mine, tapped] = capped.tee();
     clientBody = mine;
     usage = tapUsage(tapped, upstream.headers.get('content-type') ?? '', adapter.usageReader());
   }

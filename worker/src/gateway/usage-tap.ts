@@ -3,8 +3,12 @@
  * the other, untouched and unbuffered) and hands what carries usage to the provider's reader:
  * each SSE event whose data mentions usage, parsed as JSON, or the whole JSON body. Never
  * throws: a cut stream or a body that is not JSON just yields the usage seen so far.
+ * Linear in the body's length and bounded in memory: SSE through sse.ts (an unfinished event is
+ * held up to the gateway's answer cap, which no answer passes: answer-cap.ts cuts it first), a
+ * JSON body up to MAX_JSON_BYTES.
  */
-import type { Tokens } from './pricing.ts';
+import { LIMITS } from '../../../protocol/src/index.ts';
+import type { Tokens } from './tokens.ts';
 import { SseParser } from './sse.ts';
 
 export interface UsageReader {
@@ -28,7 +32,7 @@ function parse(text: string): unknown {
 
 export async function tapUsage(body: ReadableStream<Uint8Array>, contentType: string, reader: UsageReader): Promise<Tokens> {
   const sse = /text\/event-stream/i.test(contentType);
-  const parser = new SseParser();
+  const parser = new SseParser(LIMITS.gatewayMaxResponseBytes);
   const decoder = new TextDecoder();
   const chunks: string[] = [];
   let size = 0;

@@ -2,10 +2,12 @@
  * zod validation at the boundary (DESIGN §7) with one error shape: a failed parse becomes
  * 400 `{ error: { code: 'invalid_request', message } }` whose message names each bad field.
  * Malformed JSON never reaches here: hono's validator throws, and app.onError maps it to
- * 400 invalid_json.
+ * 400 invalid_json. A body that is not JSON at all is a 415: hono's validator would read it as
+ * `{}`, and a schema with defaults accepts `{}` (a `text/plain` POST, which any page may send,
+ * minted a runner registration token that way). No body at all still means `{}`.
  */
 import { zValidator } from '@hono/zod-validator';
-import type { ValidationTargets } from 'hono';
+import type { Context, ValidationTargets } from 'hono';
 import type { z } from 'zod';
 import { errorBody } from './errors.ts';
 
@@ -18,13 +20,20 @@ export function describeIssues(issues: readonly Issue[]): string {
   }).join('; ');
 }
 
+/** The media types hono's json validator parses (application/json, application/*+json). */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const NOT_JSON = 'request body must be JSON (Content-Type: application/json)';
+
+const isJsonRequest = (c: Context): boolean =>
+  JSON_MEDIA_TYPE.test((c.req.header('content-type') ?? '').split(';')[0]!.trim());
+
 function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  return zValidator(target, schema, (result, c) => {
+  return zValidator(target, schema, async (result, c) => {
+    if (target === 'json' && !isJsonRequest(c) && (await c.req.text()) !== '') {
+      return c.json(errorBody('unsupported_media_type', NOT_JSON), 415);
+    }
     if (result.success) return;
-    const isJson = /json/i.test(c.req.header('content-type') ?? '');
-    const message = target === 'json' && !isJson
-      ? 'request body must be JSON (Content-Type: application/json)'
-      : describeIssues(result.error.issues as readonly Issue[]);
+    const message = target === 'json' && !isJsonRequest(c) ? NOT_JSON : describeIssues(result.error.issues as readonly Issue[]);
     return c.json(errorBody('invalid_request', message), 400);
   });
 }

@@ -4,7 +4,9 @@
  * (INSERT … ON CONFLICT DO NOTHING — atomic in D1), runs, and stores its status and body.
  * A repeat replays the stored response with `Idempotent-Replayed: true`; a repeat that arrives
  * while the first is still running polls for up to WAIT_MS, then gets 409. The same key on
- * another route is a 422. Server errors (5xx) release the key so the client can retry.
+ * another route, or with another body, is a 422 (as the IETF Idempotency-Key draft and Stripe
+ * answer): a replay must answer the request that was made, not a different one. Server errors
+ * (5xx) release the key so the client can retry.
  * Responses that carry a secret (new tokens) are stored AES-GCM encrypted.
  */
 import type { Context } from 'hono';
@@ -14,6 +16,7 @@ import type { IdempotencyRow } from '../db/queries/idempotency.ts';
 import { claimKey, purgeOldKeys, readKey, releaseKey, storeResponse, takeOverStale } from '../db/queries/idempotency.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { badRequest, HttpError } from '../lib/errors.ts';
+import { sha256Hex } from '../lib/hash.ts';
 import { decryptSecret, encryptSecret } from '../lib/secret-box.ts';
 
 const WAIT_MS = 5_000;
@@ -35,6 +38,8 @@ export function idempotent(opts: { sensitive?: boolean } = {}) {
     const db = getDb(c.env.DB);
     const userId = c.get('user').id;
     const route = `${c.req.method} ${c.req.path}`;
+    // The body as sent (Hono keeps the text the validator parsed): a retry sends the same bytes.
+    const requestHash = await sha256Hex(await c.req.text());
 
     const runAndStore = async (): Promise<void> => {
       try {
@@ -46,7 +51,7 @@ export function idempotent(opts: { sensitive?: boolean } = {}) {
       await remember(c, userId, key, opts.sensitive === true);
     };
 
-    if (await claimKey(db, userId, key, route, Date.now())) {
+    if (await claimKey(db, userId, key, route, requestHash, Date.now())) {
       await purgeOldKeys(db, userId, Date.now() - KEEP_MS);
       return runAndStore();
     }
@@ -55,11 +60,16 @@ export function idempotent(opts: { sensitive?: boolean } = {}) {
       const row = await readKey(db, userId, key);
       if (!row) {
         // The first request failed with a 5xx and released the key: this one may claim it.
-        if (await claimKey(db, userId, key, route, Date.now())) return runAndStore();
+        if (await claimKey(db, userId, key, route, requestHash, Date.now())) return runAndStore();
         continue;
       }
       if (row.route !== route) {
         throw new HttpError(422, 'idempotency_key_reused', `this Idempotency-Key was already used for ${row.route}`);
+      }
+      // Rows from before the hash was kept have none; they are gone within a day.
+      if (row.requestHash !== null && row.requestHash !== requestHash) {
+        throw new HttpError(422, 'idempotency_key_reused',
+          'this Idempotency-Key was already used with a different request body; use a new key for a new request');
       }
       if (row.status !== null) return replay(c, row);
       const now = Date.now();

@@ -23,7 +23,7 @@ import { dummyPasswordCheck, hashPassword, verifyPassword } from '../lib/passwor
 import {
   clearSessionCookie, newSessionValue, readSessionCookie, SESSION_TTL_MS, setSessionCookie,
 } from '../lib/session-cookie.ts';
-import { checkLoginAllowed, clearLoginFailures, recordLoginFailure, throttleKey } from '../lib/login-throttle.ts';
+import { releaseLoginSlot, takeLoginSlot } from '../lib/login-throttle.ts';
 import { jsonBody } from '../lib/validate.ts';
 
 async function startSession(c: Context<AppEnv>, user: UserRow): Promise<void> {
@@ -50,15 +50,12 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/login', jsonBody(LoginRequest), async (c) => {
     const { email, password } = c.req.valid('json');
     const db = getDb(c.env.DB);
-    const throttle = throttleKey(email, c.req.header('cf-connecting-ip'));
-    await checkLoginAllowed(db, throttle);
+    // Counted before the slow check, so a concurrent burst cannot outrun the limit (429 here).
+    const slot = await takeLoginSlot(db, email, c.req.header('cf-connecting-ip'));
     const user = await findUserByEmail(db, email);
     const ok = user ? await verifyPassword(password, user.passwordHash, user.passwordSalt) : (await dummyPasswordCheck(password), false);
-    if (!user || !ok) {
-      await recordLoginFailure(db, throttle);
-      throw new HttpError(401, 'invalid_credentials', 'email or password is wrong');
-    }
-    await clearLoginFailures(db, throttle);
+    if (!user || !ok) throw new HttpError(401, 'invalid_credentials', 'email or password is wrong');
+    await releaseLoginSlot(db, slot);
     await startSession(c, user);
     return c.json({ user: toUser(user) });
   })

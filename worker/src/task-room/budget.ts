@@ -1,20 +1,12 @@
 /**
  * budgetExceeded (issue 3): the LLM gateway saw a run (or its task) reach its budget. The run is
- * stopped like a cancel (stop-run.ts), with the reason remembered so that however it then ends it
- * is `failed` with `budget exceeded: <reason>` (stop-reason.ts). Repeated calls change nothing
- * more; a user's cancel already under way is left to end the run `cancelled`.
+ * stopped and ends `failed` with `budget exceeded: <reason>` (gateway-stop.ts).
  */
-import { isTerminal } from '../../../protocol/src/index.ts';
 import type { RunStatus } from '../../../protocol/src/index.ts';
+import { stopRunAsFailed } from './gateway-stop.ts';
 import type { Room } from './room.ts';
-import { getRun } from './run-store.ts';
-import { stopRun } from './stop-run.ts';
 
 /** Returns the run's status after the call, or null for a run this room does not know. */
-export async function budgetExceeded(room: Room, runId: string, reason: string): Promise<RunStatus | null> {
-  const run = getRun(room.sql, runId);
-  if (!run) return null;
-  if (isTerminal(run.status) || run.failReason || run.cancelRequested) return run.status;
-  const failReason = `budget exceeded: ${reason}`.slice(0, 1000);
-  return stopRun(room, run, { to: 'failed', reason: failReason, failReason, log: { level: 'warn', message: `stopping: ${failReason}` } });
+export function budgetExceeded(room: Room, runId: string, reason: string): Promise<RunStatus | null> {
+  return stopRunAsFailed(room, runId, `budget exceeded: ${reason}`);
 }

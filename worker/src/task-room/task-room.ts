@@ -9,6 +9,7 @@ import type { Env } from '../env.ts';
 import { runAlarm } from './alarm.ts';
 import { claim, release } from './assignments.ts';
 import { budgetExceeded } from './budget.ts';
+import { stopRunAsFailed } from './gateway-stop.ts';
 import { cancelRun } from './cancel.ts';
 import { createRuns } from './create-runs.ts';
 import { createRoom } from './room.ts';
@@ -80,6 +81,14 @@ export class TaskRoom extends DurableObject<Env> {
    */
   async budgetExceeded(runId: string, reason: string): Promise<RunStatus | null> {
     return budgetExceeded(this.#room, runId, reason);
+  }
+
+  /**
+   * The LLM gateway cut one of the run's model answers at its response cap (issue 11): stop the
+   * run; it ends `failed` with `reason`. Null for a run this room does not know.
+   */
+  async answerTooLarge(runId: string, reason: string): Promise<RunStatus | null> {
+    return stopRunAsFailed(this.#room, runId, reason);
   }
 
   /** Called by RunnerPool before pushing an assignment; null if the run is no longer queued. */

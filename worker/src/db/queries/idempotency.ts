@@ -6,8 +6,8 @@ import { idempotencyKeys } from '../schema.ts';
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
 /** True if this call created the placeholder, i.e. this request owns the key. */
-export async function claimKey(db: Db, userId: string, key: string, route: string, now: number): Promise<boolean> {
-  const res = await db.insert(idempotencyKeys).values({ userId, key, route, status: null, body: null, createdAt: now })
+export async function claimKey(db: Db, userId: string, key: string, route: string, requestHash: string, now: number): Promise<boolean> {
+  const res = await db.insert(idempotencyKeys).values({ userId, key, route, requestHash, status: null, body: null, createdAt: now })
     .onConflictDoNothing().run();
   return res.meta.changes > 0;
 }
@@ -32,6 +32,7 @@ export async function releaseKey(db: Db, userId: string, key: string): Promise<v
  * one waiting repeat wins.
  */
 export async function takeOverStale(db: Db, userId: string, key: string, staleBefore: number, now: number): Promise<boolean> {
+  // Route and body were already compared with this row's, so they stay as they are.
   const res = await db.update(idempotencyKeys).set({ createdAt: now })
     .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key),
       isNull(idempotencyKeys.status), lt(idempotencyKeys.createdAt, staleBefore))).run();
