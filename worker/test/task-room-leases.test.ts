@@ -55,6 +55,7 @@ describe('claim', () => {
       }
     });
     expect(a?.allowPrivateAddresses).toBe(false);
+    await poolStub().withdraw(task.runs[0].runId); // claimed directly: leave no offer behind for later tests
   });
 
   it('release puts the current assignment back in the queue and offers it again', async () => {
