@@ -1,31 +1,34 @@
 /**
  * One-line structured logs (JSON per line) on stdout, with every line passed through a redactor
- * first: dursor credentials and tokens (`drc_`, `drt_`, `drr_`), bearer values, provider-style
- * keys, URL user-info, and any secret registered at runtime never reach the output (DESIGN §7).
+ * first: the shared secret shapes (protocol/src/secrets.ts: dursor's own prefixes, GitHub, OpenAI,
+ * Anthropic, Google…), bearer values, URL user-info, and any secret registered at runtime never reach the output (DESIGN §7).
  */
+import { redactPatterns, SecretRedactor } from '../../protocol/src/secrets.ts';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export type Fields = Record<string, unknown>;
 
-const PATTERNS: Array<[RegExp, string]> = [
-  [/\b(dr[ctr])_[A-Za-z0-9._~+/=-]+/g, '$1_[redacted]'],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
+/**
+ * Looser shapes for log lines, applied before the shared set: any length of a dursor or `sk-` token
+ * (keeping the prefix says which kind leaked), header values and URL user-info.
+ */
+const LOG_PATTERNS: Array<[RegExp, string]> = [
+  [/\b(d(?:at|rc|rr|rt|rl))_[A-Za-z0-9._~+/=-]+/g, '$1_[redacted]'],
   [/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-[redacted]'],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
   [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi, '$1[redacted]@'],
 ];
 
-export class Redactor {
-  #secrets = new Set<string>();
-
-  add(secret: string | undefined | null): void {
-    // Very short strings would blank out ordinary words; real secrets are long.
-    if (secret && secret.length >= 6) this.#secrets.add(secret);
-  }
-
-  redact(text: string): string {
-    let out = text;
-    for (const s of this.#secrets) out = out.split(s).join('[redacted]');
-    for (const [re, repl] of PATTERNS) out = out.replace(re, repl);
-    return out;
+/**
+ * The runner's redactor: the secret values it knows (added at runtime: run token, relay token, git
+ * credential, runner credential, registration token, agent keys) and the shared secret shapes
+ * (protocol/src/secrets.ts). Used on every log line and, through Job, on every run event.
+ */
+export class Redactor extends SecretRedactor {
+  override redact(text: string): string {
+    let out = this.redactKnown(text);
+    for (const [re, repl] of LOG_PATTERNS) out = out.replace(re, repl);
+    return redactPatterns(out);
   }
 }
 

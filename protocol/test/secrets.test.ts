@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { findSecretShapes, redactDeep, redactPatterns, SecretRedactor, StreamRedactor } from '../src/secrets.ts';
+
+/** One made-up token of each well-known shape (right prefix, right length, random body). */
+export const WELL_KNOWN = {
+  github: 'ghp_' + 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5',
+  githubFine: 'github_pat_' + '11ABCDEFG0123456789_' + 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ab',
+  openai: 'sk-proj-' + 'Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0EdCbA',
+  anthropic: 'sk-ant-api03-' + 'QwErTyUiOpAsDfGhJkLzXcVbNm1234567890_-abc',
+  google: 'AIza' + 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q',
+  aws: 'AKIA' + 'IOSFODNN7EXAMPLE',
+  dursorRun: 'drt_' + 'eyJydW4iOiJyMSJ9.c2lnbmF0dXJlLXZhbHVl',
+  dursorCred: 'drc_' + 'Qm9vbS1ib29tLWJvb20tYm9vbS1ib29t',
+  npm: 'npm_' + 'abcdefghijklmnopqrstuvwxyz0123456789',
+  pem: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----',
+};
+
+describe('shared secret patterns', () => {
+  it('redacts every well-known shape, in any surrounding text', () => {
+    for (const [name, secret] of Object.entries(WELL_KNOWN)) {
+      const out = redactPatterns(`before ${secret} after "${secret}",\n`);
+      expect(out, name).not.toContain(secret);
+      expect(out, name).toContain('[redacted]');
+      expect(findSecretShapes(secret).length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('leaves prose and code alone (prefix mentions, short look-alikes, hashes, ids)', () => {
+    const text = [
+      'use scikit-learn and sk-learn; ghp_ tokens start with ghp_; sk-ant- keys; AIza keys',
+      'const drt_ = 1; a sha 3f786850e387550fdab836ed7e6dc881de23001b; uuid 0b8e5f0c-6a57-4c8e-9d0b-4a9f2c1e7d10',
+      'task-1234567890abcdef-branch dursor/abc/def',
+    ].join('\n');
+    expect(redactPatterns(text)).toBe(text);
+    expect(findSecretShapes(text)).toEqual([]);
+  });
+
+  it('names what it found', () => {
+    expect(findSecretShapes(`x ${WELL_KNOWN.github} y ${WELL_KNOWN.anthropic}`)).toEqual(['GitHub token', 'Anthropic key']);
+  });
+
+  it('redacts strings anywhere in a JSON value and keeps its shape', () => {
+    const v = { a: [WELL_KNOWN.openai, 1, null, { b: `key=${WELL_KNOWN.google}` }], n: 2, t: true };
+    expect(redactDeep(v, redactPatterns)).toEqual({ a: ['[redacted]', 1, null, { b: 'key=[redacted]' }], n: 2, t: true });
+  });
+});
+
+describe('SecretRedactor', () => {
+  it('redacts known values of any shape, longest first, and ignores very short ones', () => {
+    const r = new SecretRedactor();
+    r.add('hunter2-is-my-password');
+    r.add('hunter2-is-my');
+    r.add('abc');
+    expect(r.redact('pw hunter2-is-my-password / hunter2-is-my / abc')).toBe('pw [redacted] / [redacted] / abc');
+  });
+});
+
+describe('StreamRedactor: a secret split across streamed pieces', () => {
+  const split = (s: string, size: number) => s.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!;
+  const stream = (r: SecretRedactor, pieces: string[]) => {
+    const sr = new StreamRedactor(r);
+    const out = pieces.map((p) => sr.push(p));
+    return { sent: out.join('') + sr.end(), out };
+  };
+
+  it('catches known values and well-known shapes cut at every piece size', () => {
+    const r = new SecretRedactor();
+    const known = 'my run token: opaque value with spaces 42';
+    r.add(known);
+    const text = `Here it is: ${known}. And ${WELL_KNOWN.github} then ${WELL_KNOWN.dursorRun} done.`;
+    for (const size of [1, 2, 3, 5, 7, 11, 40]) {
+      const { sent } = stream(r, split(text, size));
+      expect(sent, `pieces of ${size}`).toBe('Here it is: [redacted]. And [redacted] then [redacted] done.');
+    }
+  });
+
+  it('holds back only the current word: prose flows piece by piece', () => {
+    const r = new SecretRedactor();
+    r.add('a-known-secret-value');
+    const { out } = stream(r, ['Hello ', 'there, ', 'friend. ', 'All good']);
+    expect(out).toEqual(['Hello ', 'there, ', 'friend. ', 'All ']);
+  });
+});
