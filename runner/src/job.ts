@@ -186,7 +186,7 @@ export class Job {
 
     this.#emit({ type: 'status', status: 'finishing' });
     const maxFileBytes = Math.min(a.limits.maxFileBytes, this.#deps.maxFileBytes);
-    const { violations, changes } = await checkPolicy({ dir: ws.dir, gitBefore, maxFileBytes, gitCache: ws.gitCache });
+    const { violations, changes } = await checkPolicy({ dir: ws.dir, gitBefore, maxFileBytes, allowWorkflowChanges: a.allowWorkflowChanges === true, gitCache: ws.gitCache });
     if (violations.length > 0) throw new PolicyViolationError(violations.map(formatViolation).join('; '));
     this.#checkpoint();
 
