@@ -117,14 +117,20 @@ export class SecretRedactor {
     return out;
   }
 
-  redact(text: string): string {
+  /** Known values, then the shared shapes. Subclasses may add to `redact`, never to this. */
+  redactSecrets(text: string): string {
     return redactPatterns(this.redactKnown(text));
+  }
+
+  redact(text: string): string {
+    return this.redactSecrets(text);
   }
 
   /**
    * How many characters at the end of `text` must wait for the next piece of a stream before they
    * can be redacted and sent: the longest tail that is a prefix of a known value, or a trailing run
-   * of token characters (a well-known shape may still be growing). Capped at `max`.
+   * of token characters (a well-known shape may still be growing), capped at `max`; or, longer, a
+   * PEM block whose END line has not arrived yet (up to PEM_MAX: a 4096-bit RSA key is ~3.3 KB).
    */
   holdBack(text: string, max = 512): number {
     let hold = 0;
@@ -138,9 +144,17 @@ export class SecretRedactor {
     }
     const run = /[A-Za-z0-9_\-.+/=]+$/.exec(text);
     if (run) hold = Math.max(hold, run[0].length);
-    return Math.min(hold, max, text.length);
+    hold = Math.min(hold, max, text.length);
+    const begin = text.lastIndexOf('-----BEGIN');
+    if (begin !== -1 && text.length - begin <= PEM_MAX && !/-----END [A-Z ]*PRIVATE KEY-----/.test(text.slice(begin))) {
+      hold = Math.max(hold, text.length - begin);
+    }
+    return hold;
   }
 }
+
+/** The longest PEM block a stream holds back whole (see holdBack). */
+const PEM_MAX = 16 * 1024;
 
 /**
  * Redacts a stream of text pieces (an agent's streamed reply) so a secret split across pieces is
@@ -164,7 +178,7 @@ export class StreamRedactor {
     const text = this.#pending + piece;
     const cut = this.#safeCut(text);
     this.#pending = text.slice(cut);
-    return this.#redactor.redact(text.slice(0, cut));
+    return this.#redactor.redactSecrets(text.slice(0, cut));
   }
 
   /**
@@ -195,6 +209,6 @@ export class StreamRedactor {
   end(): string {
     const rest = this.#pending;
     this.#pending = '';
-    return this.#redactor.redact(rest);
+    return this.#redactor.redactSecrets(rest);
   }
 }

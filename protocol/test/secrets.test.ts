@@ -55,10 +55,10 @@ describe('StreamRedactor: a secret split across streamed pieces', () => {
     const r = new SecretRedactor();
     const known = 'my run token: opaque value with spaces 42';
     r.add(known);
-    const text = `Here it is: ${known}. And ${WELL_KNOWN.github} then ${WELL_KNOWN.dursorRun} done.`;
+    const text = `Here it is: ${known}. And ${WELL_KNOWN.github} then ${WELL_KNOWN.dursorRun} and\n${WELL_KNOWN.pem}\ndone.`;
     for (const size of [1, 2, 3, 5, 7, 11, 40]) {
       const { sent } = stream(r, split(text, size));
-      expect(sent, `pieces of ${size}`).toBe('Here it is: [redacted]. And [redacted] then [redacted] done.');
+      expect(sent, `pieces of ${size}`).toBe('Here it is: [redacted]. And [redacted] then [redacted] and\n[redacted]\ndone.');
     }
   });
 
