@@ -142,8 +142,7 @@ export class SecretRedactor {
         }
       }
     }
-    const run = /[A-Za-z0-9_\-.+/=]+$/.exec(text);
-    if (run) hold = Math.max(hold, run[0].length);
+    hold = Math.max(hold, growingShape(text));
     hold = Math.min(hold, max, text.length);
     const begin = text.lastIndexOf('-----BEGIN');
     if (begin !== -1 && text.length - begin <= PEM_MAX && !/-----END [A-Z ]*PRIVATE KEY-----/.test(text.slice(begin))) {
@@ -151,6 +150,28 @@ export class SecretRedactor {
     }
     return hold;
   }
+}
+
+/**
+ * Where each well-known shape starts (SECRET_PATTERNS, same order). A stream holds back a trailing
+ * word only when it is, or may still become, one of these: "hello." is sent at once, "gh" waits.
+ */
+const SHAPE_PREFIXES = [
+  'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'sk-', 'AIza', 'ya29.', 'AKIA', 'ASIA',
+  'xoxa-', 'xoxb-', 'xoxp-', 'xoxo-', 'xoxs-', 'xoxr-', 'npm_', 'dat_', 'drc_', 'drr_', 'drt_', 'drl_', '-----BEGIN',
+];
+
+/** Length of the tail of `text` from where a well-known shape starts or may start (0 if none). */
+function growingShape(text: string): number {
+  const run = /[A-Za-z0-9_\-.+/=]+$/.exec(text);
+  if (!run) return 0;
+  for (let i = run.index; i < text.length; i++) {
+    // The shapes start at a word boundary (\b in their patterns).
+    if (i > 0 && /\w/.test(text[i - 1]) && /\w/.test(text[i])) continue;
+    const tail = text.slice(i);
+    if (SHAPE_PREFIXES.some((p) => tail.startsWith(p) || p.startsWith(tail))) return text.length - i;
+  }
+  return 0;
 }
 
 /** The longest PEM block a stream holds back whole (see holdBack). */

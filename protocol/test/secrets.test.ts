@@ -62,10 +62,10 @@ describe('StreamRedactor: a secret split across streamed pieces', () => {
     }
   });
 
-  it('holds back only the current word: prose flows piece by piece', () => {
+  it('holds back only a word that may become a secret: prose flows piece by piece', () => {
     const r = new SecretRedactor();
     r.add('a-known-secret-value');
-    const { out } = stream(r, ['Hello ', 'there, ', 'friend. ', 'All good']);
-    expect(out).toEqual(['Hello ', 'there, ', 'friend. ', 'All ']);
+    const { out } = stream(r, ['Hello ', 'there, ', 'friend.', ' All good.', ' See gh', 'p_ maybe', ' or a-kno', 'wn thing', '']);
+    expect(out).toEqual(['Hello ', 'there, ', 'friend.', ' All good.', ' See ', 'ghp_ maybe', ' or ', 'a-known thing', '']);
   });
 });
