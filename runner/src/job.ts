@@ -79,7 +79,8 @@ export class Job {
   constructor(assignment: Assignment, deps: JobDeps) {
     this.assignment = assignment;
     this.#deps = deps;
-    this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment });
+    // The job's own secrets (run, relay and git tokens, the agent's key) stay in its own redactor.
+    this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment }, { ownSecrets: true });
     this.#log.redactor.add(assignment.runToken);
     // A key the agent gets in its environment (the Cursor agent's) is as secret as the run token.
     this.#log.redactor.add(assignment.executor.directApiKey);

@@ -25,6 +25,13 @@ const LOG_PATTERNS: Array<[RegExp, string]> = [
  * (protocol/src/secrets.ts). Used on every log line and, through Job, on every run event.
  */
 export class Redactor extends SecretRedactor {
+  /** A new redactor with this one's values; what is added to either later stays with it. */
+  fork(): Redactor {
+    const r = new Redactor();
+    for (const v of this.values) r.add(v);
+    return r;
+  }
+
   override redact(text: string): string {
     let out = this.redactKnown(text);
     for (const [re, repl] of LOG_PATTERNS) out = out.replace(re, repl);
@@ -37,7 +44,12 @@ export interface Logger {
   info(msg: string, fields?: Fields): void;
   warn(msg: string, fields?: Fields): void;
   error(msg: string, fields?: Fields): void;
-  child(fields: Fields): Logger;
+  /**
+   * A logger with more fields. `ownSecrets`: its redactor starts with this one's values, and what is
+   * added to it later stays with it (a job's tokens, dropped with the job, so a long-lived runner's
+   * redactor does not grow with every run it has seen).
+   */
+  child(fields: Fields, opts?: { ownSecrets?: boolean }): Logger;
   redactor: Redactor;
 }
 
@@ -69,6 +81,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...opts, redactor, fields: { ...base, ...fields } }),
+    child: (fields, o) => createLogger({ ...opts, redactor: o?.ownSecrets ? redactor.fork() : redactor, fields: { ...base, ...fields } }),
   };
 }
