@@ -51,8 +51,10 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // `drt_<payload>.<sig>`, a run relay's local token `drl_` (worker/src/lib/ids.ts, run-token.ts,
   // runner/src/gateway-relay/relay.ts). 16+ chars so a mention of the prefix itself stays.
   { name: 'dursor token', re: new RegExp(`\\bd(?:at|rc|rr|rt|rl)_[${T}.]{16,}`, 'g') },
-  // PEM private keys (RSA, EC, OpenSSH, PKCS#8): the whole block, or its header when cut.
-  { name: 'private key', re: /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----)?/g },
+  // PEM private keys (RSA, EC, OpenSSH, PKCS#8): header, body (base64 lines and `Proc-Type:` /
+  // `DEK-Info:` headers) and END line; a block cut short loses what it has. The body never runs
+  // past a `-----`, so a text of many headers without END lines is still scanned in linear time.
+  { name: 'private key', re: /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=:,\s]|-(?!----))*(?:-----END [A-Z ]*PRIVATE KEY-----)?/g },
 ];
 
 export const REDACTED = '[redacted]';
