@@ -76,16 +76,15 @@ export function redactPatterns(text: string): string {
   return out;
 }
 
+/** Every well-known shape in `text`: its pattern's name and the matched value, in pattern order. */
+export function secretMatches(text: string): Array<{ name: string; value: string }> {
+  if (!ANY_SHAPE.test(text)) return [];
+  return SECRET_PATTERNS.flatMap((p) => [...text.matchAll(p.re)].map((m) => ({ name: p.name, value: m[0] })));
+}
+
 /** The names of the shapes found in `text` (each once, in pattern order); empty when none. */
 export function findSecretShapes(text: string): string[] {
-  const found: string[] = [];
-  if (!ANY_SHAPE.test(text)) return found;
-  for (const p of SECRET_PATTERNS) {
-    p.re.lastIndex = 0;
-    if (p.re.test(text) && !found.includes(p.name)) found.push(p.name);
-    p.re.lastIndex = 0;
-  }
-  return found;
+  return [...new Set(secretMatches(text).map((m) => m.name))];
 }
 
 /** Applies `redact` to every string inside a JSON-like value (objects, arrays), keeping its shape. */

@@ -7,8 +7,9 @@
  *     workspace, because isomorphic-git's status skips nested `.git` directories silently,
  *   - a changed path is a secret file: `.env*`, `*.pem`, `*.key`, `*.secret`, SSH private keys
  *     (`id_rsa`…), `.aws/credentials`, `.netrc`, `.git-credentials` (any depth),
- *   - a changed file's name or contents hold a well-known secret shape (protocol/src/secrets.ts,
- *     the same set the event redaction uses), or it is an `.npmrc` with an auth entry,
+ *   - a changed file's name holds a well-known secret shape (protocol/src/secrets.ts, the same set
+ *     the event redaction uses), or its contents gain one (a match already in the base version
+ *     does not count), or it is an `.npmrc` with an auth entry,
  *   - `.gitmodules` names a submodule URL that is not https (`ext::`, `file://`, ssh run commands
  *     or read the runner's disk when someone clones recursively),
  *   - a path under `.github/workflows/` changed and the repository does not allow workflow changes
@@ -22,7 +23,7 @@ import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
-import { findSecretShapes } from '../../protocol/src/secrets.ts';
+import { findSecretShapes, secretMatches } from '../../protocol/src/secrets.ts';
 import { changedPaths, type ChangedPath } from './git/changes.ts';
 
 export interface Violation {
@@ -129,10 +130,29 @@ export function unsafeSubmoduleUrls(text: string): string[] {
   return urls.filter((u) => !/^https:\/\/[^\s]+$/i.test(u));
 }
 
-async function checkContents(path: string, abs: string): Promise<Violation[]> {
-  const text = await readFile(abs, 'utf8');
+/** The file's text at the base commit (HEAD), or '' when it is new there. */
+async function baseText(root: string, path: string, gitCache: object): Promise<string> {
+  const oid = await git.resolveRef({ fs, dir: root, ref: 'HEAD' });
+  const { blob } = await git.readBlob({ fs, dir: root, oid, filepath: path, cache: gitCache }).catch(() => ({ blob: new Uint8Array() }));
+  return Buffer.from(blob).toString('utf8');
+}
+
+/**
+ * Secret shapes the change adds: a match already in the base version of the file (AWS's documented
+ * example key in a README, a fixture) was not put there by this run and does not block an edit.
+ */
+async function addedSecrets(root: string, change: ChangedPath, text: string, gitCache: object): Promise<string[]> {
+  const matches = secretMatches(text);
+  if (matches.length === 0) return [];
+  const before = change.status === 'modified' ? await baseText(root, change.path, gitCache) : '';
+  return [...new Set(matches.filter((m) => !before.includes(m.value)).map((m) => m.name))];
+}
+
+async function checkContents(root: string, change: ChangedPath, gitCache: object): Promise<Violation[]> {
+  const { path } = change;
+  const text = await readFile(join(root, path), 'utf8');
   const out: Violation[] = [];
-  const shapes = findSecretShapes(text);
+  const shapes = await addedSecrets(root, change, text, gitCache);
   if (shapes.length) out.push({ path, reason: `the file holds a secret (${shapes.join(', ')})` });
   if (basename(path).toLowerCase() === '.npmrc' && NPMRC_AUTH.test(text)) {
     out.push({ path, reason: 'an .npmrc with an auth token may not be committed' });
@@ -174,7 +194,7 @@ async function checkFile(root: string, change: ChangedPath, o: PolicyOptions): P
   } else if (st.size > maxFileBytes) {
     out.push({ path, reason: `file is ${humanBytes(st.size)}, over the ${humanBytes(maxFileBytes)} size cap` });
   } else if (st.isFile()) {
-    out.push(...(await checkContents(path, abs)));
+    out.push(...(await checkContents(root, change, o.gitCache)));
   }
   return out;
 }
@@ -186,6 +206,8 @@ export interface PolicyResult {
 
 export interface PolicyOptions {
   maxFileBytes: number;
+  /** isomorphic-git's cache for this workspace (the base versions of modified files are read with it). */
+  gitCache: object;
   /** The repository allows changes under .github/workflows/ (its setting; off by default). */
   allowWorkflowChanges?: boolean;
 }
@@ -194,7 +216,7 @@ export interface PolicyOptions {
  * Checks .git first (statusMatrix itself may refresh .git/index), then `.git` look-alikes anywhere
  * in the workspace, then every changed path. A look-alike that is also a changed path is reported once.
  */
-export async function checkPolicy(opts: PolicyOptions & { dir: string; gitBefore: GitSnapshot; gitCache: object }): Promise<PolicyResult> {
+export async function checkPolicy(opts: PolicyOptions & { dir: string; gitBefore: GitSnapshot }): Promise<PolicyResult> {
   const root = await realpath(opts.dir);
   const violations: Violation[] = diffSnapshots(opts.gitBefore, await snapshotGitDir(root)).map((p) => ({
     path: p,

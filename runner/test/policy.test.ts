@@ -133,6 +133,16 @@ describe('file policy on real files', () => {
     ]);
   });
 
+  it('lets an edit through a file that already held a shape at the base commit, but not one that adds another', async () => {
+    const readme = `Example: AWS_ACCESS_KEY_ID=${WELL_KNOWN.aws}\n`;
+    await put('README.md', readme);
+    await git(['-C', dir, 'add', '-A']);
+    await git(['-C', dir, 'commit', '--quiet', '-m', 'docs with the documented example key']);
+    expect((await check(() => put('README.md', `${readme}More docs.\n`))).violations).toEqual([]);
+    const r = await check(() => put('README.md', `${readme}And ${WELL_KNOWN.npm}\n`));
+    expect(r.violations.map(formatViolation)).toEqual(['policy: README.md — the file holds a secret (npm token)']);
+  });
+
   it('refuses submodule URLs that are not https (ext::, file://, ssh, relative)', async () => {
     const r = await check(() => put('.gitmodules', [
       '[submodule "ok"]', '\tpath = ok', '\turl = https://github.com/acme/ok.git',
