@@ -28,21 +28,21 @@ const T = 'A-Za-z0-9_\\-';
 
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // GitHub: classic personal / OAuth / user-to-server / server-to-server / refresh tokens are
-  // `gh[pousr]_` + 36 base62 (docs.github.com "About authentication" → token formats); fine-grained
+  // `gh[pousr]_` + 36 base62 (GitHub's docs, "About authentication to GitHub", GitHub's token formats); fine-grained
   // personal tokens are `github_pat_` + 82 chars of [A-Za-z0-9_].
   { name: 'GitHub token', re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
   { name: 'GitHub token', re: /\bgithub_pat_[A-Za-z0-9_]{60,255}\b/g },
-  // Anthropic API and admin keys: `sk-ant-api03-…`, `sk-ant-admin01-…` (console.anthropic.com).
+  // Anthropic API and admin keys: `sk-ant-api03-…`, `sk-ant-admin01-…` (the Anthropic Console's API keys page).
   { name: 'Anthropic key', re: new RegExp(`\\bsk-ant-[a-z0-9]+-[${T}]{20,}`, 'g') },
   // OpenAI: legacy `sk-` + 48, project / service-account / admin keys `sk-proj-…`, `sk-svcacct-…`,
-  // `sk-admin-…` (platform.openai.com API keys). 20+ token chars after `sk-` keeps words like
+  // `sk-admin-…` (the OpenAI platform's API keys page). 20+ token chars after `sk-` keeps words like
   // `sk-learn` out.
   { name: 'OpenAI key', re: new RegExp(`\\bsk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[${T}]{20,}`, 'g') },
-  // Google API keys (Gemini, Maps…): `AIza` + 35 (cloud.google.com/docs/authentication/api-keys).
+  // Google API keys (Gemini, Maps…): `AIza` + 35 (Google Cloud's docs, "Manage API keys").
   { name: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   // Google OAuth access tokens: `ya29.` + token chars.
   { name: 'Google OAuth token', re: new RegExp(`\\bya29\\.[${T}]{20,}`, 'g') },
-  // AWS access key ids (AKIA long-term, ASIA temporary; docs.aws.amazon.com IAM identifiers).
+  // AWS access key ids (AKIA long-term, ASIA temporary; AWS IAM's "IAM identifiers" page).
   { name: 'AWS access key', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
   // Slack tokens (`xoxb-`, `xoxp-`, …) and npm automation/publish tokens (`npm_` + 36).
   { name: 'Slack token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
