@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { LIMITS, RunEvent, TURN_EVENTS_PROTOCOL, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
 import { RunConnection } from './connection/run-connection.ts';
 import { EventBatcher } from './event-batcher.ts';
+import { EventRedactor } from './event-redaction.ts';
 import { CancelledError, unlessAborted, withGrace } from './cancellable.ts';
 import type { Executor, ExecutorEvent } from './executors/types.ts';
 import { ExecutorError, PolicyViolationError } from './executors/types.ts';
@@ -61,6 +62,8 @@ export class Job {
   #log: Logger;
   #conn: RunConnection;
   #batcher: EventBatcher;
+  /** Secrets out of every event before it is batched (event-redaction.ts). */
+  #redactor: EventRedactor;
   #abort = new AbortController();
   #cancelReason: string | null = null;
   #lostReason: string | null = null;
@@ -76,8 +79,12 @@ export class Job {
   constructor(assignment: Assignment, deps: JobDeps) {
     this.assignment = assignment;
     this.#deps = deps;
-    this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment });
+    // The job's own secrets (run, relay and git tokens, the agent's key) stay in its own redactor.
+    this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment }, { ownSecrets: true });
     this.#log.redactor.add(assignment.runToken);
+    // A key the agent gets in its environment (the Cursor agent's) is as secret as the run token.
+    this.#log.redactor.add(assignment.executor.directApiKey);
+    this.#redactor = new EventRedactor(this.#log.redactor);
     if (assignment.repo.credentials === 'worker') {
       this.#gitAuth = workerGitAuth({ baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment, redactor: this.#log.redactor });
     }
@@ -113,10 +120,15 @@ export class Job {
     }
     // A Worker of protocol 1 refuses a frame with an event type it does not know.
     if (e.type === 'turn' && (this.#deps.workerProtocol?.() ?? 0) < TURN_EVENTS_PROTOCOL) return;
-    const event = { ...e, runId: this.runId, ts: Date.now() };
-    const ok = RunEvent.safeParse(event);
-    if (!ok.success) return this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
-    this.#batcher.push(ok.data);
+    for (const redacted of this.#redactor.redact(e)) {
+      const event = { ...redacted, runId: this.runId, ts: Date.now() };
+      const ok = RunEvent.safeParse(event);
+      if (!ok.success) {
+        this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
+        continue;
+      }
+      this.#batcher.push(ok.data);
+    }
   }
   #progress = (message: string) => {
     this.#log.info(message);
@@ -186,7 +198,7 @@ export class Job {
 
     this.#emit({ type: 'status', status: 'finishing' });
     const maxFileBytes = Math.min(a.limits.maxFileBytes, this.#deps.maxFileBytes);
-    const { violations, changes } = await checkPolicy({ dir: ws.dir, gitBefore, maxFileBytes, gitCache: ws.gitCache });
+    const { violations, changes } = await checkPolicy({ dir: ws.dir, gitBefore, maxFileBytes, allowWorkflowChanges: a.allowWorkflowChanges === true, gitCache: ws.gitCache });
     if (violations.length > 0) throw new PolicyViolationError(violations.map(formatViolation).join('; '));
     this.#checkpoint();
 

@@ -67,6 +67,8 @@ export interface AssignInput {
   credentials?: Assignment['repo']['credentials'];
   /** What earlier assignments finished (as TaskRoom builds it from `turn` events). */
   resume?: Assignment['resume'];
+  /** The repository's workflow allowance (issue 11); absent = off, as for an older Worker. */
+  allowWorkflowChanges?: boolean;
 }
 /** What `GET /v1/git/credential` answers: the credential, 404 (null), or an error status. */
 export type GitCredentialAnswer = GitCredential | null | { status: number };
@@ -167,6 +169,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes, ...input.limits },
         leaseMs: input.leaseMs ?? opts.leaseMs ?? LIMITS.defaultLeaseMs,
         ...(input.resume ? { resume: input.resume } : {}),
+        ...(input.allowWorkflowChanges !== undefined ? { allowWorkflowChanges: input.allowWorkflowChanges } : {}),
       };
       fw.runs.set(runId, newFakeRun(assignment));
       holders.set(runId, poolCredential);

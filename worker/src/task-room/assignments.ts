@@ -102,6 +102,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     leaseMs: ms,
     ...(resume ? { resume } : {}),
     ...(spec.sandbox ? { sandbox: spec.sandbox } : {}),
+    ...(spec.allowWorkflowChanges ? { allowWorkflowChanges: true } : {}),
   };
 }
 
