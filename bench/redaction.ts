@@ -16,6 +16,7 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { redactDeep, redactPatterns, SecretRedactor, StreamRedactor } from '../protocol/src/secrets.ts';
+import { reportRow } from './rows.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '7' } } });
 const EVENTS = Number(values.events);
@@ -66,3 +67,7 @@ row('runner: redact + stringify', runnerEvents, baseline, EVENTS);
 row('TaskRoom: shapes + stringify', room, baseline, EVENTS);
 row('baseline: stringify text pieces', textBaseline, textBaseline, pieces.length);
 row('runner: stream-redact + stringify', runnerText, textBaseline, pieces.length);
+const us = (ms: number, n: number) => `${((ms / n) * 1000).toFixed(2)} µs`;
+reportRow('redaction', { measure: 'runner: redact + stringify, per event', figure: us(runnerEvents, EVENTS), baseline: `JSON.stringify ${us(baseline, EVENTS)}`, ratio: runnerEvents / baseline });
+reportRow('redaction', { measure: 'TaskRoom: shapes + stringify, per event', figure: us(room, EVENTS), baseline: `JSON.stringify ${us(baseline, EVENTS)}`, ratio: room / baseline });
+reportRow('redaction', { measure: 'runner: stream-redact, per text piece', figure: us(runnerText, pieces.length), baseline: `JSON.stringify ${us(textBaseline, pieces.length)}`, ratio: runnerText / textBaseline });
