@@ -3,13 +3,18 @@
  * batcher is tested against them, so their arithmetic is pinned here.
  */
 import { describe, expect, it } from 'vitest';
-import { LIMITS, eventBytes, eventViolation, frameEventsViolation, frameTextViolation, nestsDeeperThan, utf8Bytes } from '../src/index.ts';
+import { LIMITS, eventBytes, eventViolation, frameEventsViolation, frameTextViolation, jsonTextNestsDeeperThan, nestsDeeperThan, utf8Bytes } from '../src/index.ts';
 
 describe('frame limits', () => {
-  it('counts UTF-8 bytes as TextEncoder writes them, lone surrogates included', () => {
-    for (const s of ['', 'ascii', 'é', '日本語', '😀 x', '\ud800', 'a\udc00b', '\ud83d\ude00\ud83d']) {
-      expect(utf8Bytes(s)).toBe(new TextEncoder().encode(s).length);
-    }
+  it('counts UTF-8 bytes, lone surrogates as U+FFFD', () => {
+    expect(['', 'ascii', 'é', '日本語', '😀 x', '\ud800', 'a\udc00b'].map(utf8Bytes)).toEqual([0, 5, 2, 9, 6, 3, 5]);
+  });
+
+  it('reads nesting from JSON text without parsing it, strings and escapes skipped', () => {
+    expect(jsonTextNestsDeeperThan('{"a":[1,{"b":[]}]}', 4)).toBe(false);
+    expect(jsonTextNestsDeeperThan('{"a":[1,{"b":[]}]}', 3)).toBe(true);
+    expect(jsonTextNestsDeeperThan('{"a":"[[[[[[\\"[[[[","b":[]}', 2)).toBe(false);
+    expect(jsonTextNestsDeeperThan(`${'['.repeat(400_000)}${']'.repeat(400_000)}`, LIMITS.eventMaxDepth)).toBe(true);
   });
 
   it('measures nesting with the containers only, and stops at the limit', () => {
@@ -42,5 +47,8 @@ describe('frame limits', () => {
     expect(frameTextViolation('x'.repeat(LIMITS.frameMaxBytes))).toBeNull();
     expect(frameTextViolation('é'.repeat(LIMITS.frameMaxBytes / 2))).toBeNull();
     expect(frameTextViolation('é'.repeat(LIMITS.frameMaxBytes / 2 + 1))).toBe(`a message over ${LIMITS.frameMaxBytes} bytes`);
+    const frameText = (inputLevels: number) => `{"type":"frame","events":[{"type":"tool_call","input":${'['.repeat(inputLevels)}${']'.repeat(inputLevels)}}]}`;
+    expect(frameTextViolation(frameText(LIMITS.eventMaxDepth - 1))).toBeNull();
+    expect(frameTextViolation(frameText(LIMITS.eventMaxDepth))).toBe(`a message nests deeper than ${LIMITS.eventMaxDepth} levels inside its frame`);
   });
 });
