@@ -7,6 +7,8 @@
  */
 import { LIMITS } from './limits.ts';
 
+// Every runtime protocol/ runs in has TextEncoder; its own type-check has no DOM or Node types.
+declare const TextEncoder: { new (): { encode(s: string): Uint8Array } };
 const encoder = new TextEncoder();
 
 /** UTF-8 length of `s` as TextEncoder writes it (a lone surrogate becomes U+FFFD, 3 bytes). */

@@ -29,7 +29,7 @@ describe('frame limits', () => {
 
   it('sizes an event as the JSON TaskRoom stores', () => {
     const event = { type: 'text', runId: 'r', ts: 1, text: '"é\u0001' };
-    expect(eventBytes(event)).toBe(new TextEncoder().encode(JSON.stringify(event)).length);
+    expect(eventBytes(event)).toBe(JSON.stringify(event).length + 1); // é is 2 bytes; the quote and \u0001 are escaped
     const text = (n: number) => ({ type: 'text', runId: 'r', ts: 1, text: 'x'.repeat(n) });
     const room = LIMITS.eventMaxBytes - eventBytes(text(0));
     expect(eventViolation(text(room))).toBeNull();
