@@ -8,7 +8,7 @@
 import { frameEventsViolation, frameTextViolation } from '../../../protocol/src/index.ts';
 import type { Frame } from '../../../protocol/src/index.ts';
 
-/** Before parsing: a message too large to be a frame the runner could have sent. */
+/** Before parsing: a message too large, or nested too deep, to be a frame a runner could have sent. */
 export function refuseText(data: string | ArrayBuffer): string | null {
   return typeof data === 'string' ? frameTextViolation(data) : null;
 }

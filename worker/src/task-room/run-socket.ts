@@ -9,7 +9,7 @@
  * (frame-gate.ts: exactly last_frame + 1, inside the runner's promised limits) is ingested in ONE
  * transaction with the last_frame and lease update, then acked, then broadcast to viewers.
  * Heartbeats renew the lease. A bad message closes with badMessage; a frame the room's storage
- * refuses closes with 1011 and its reason, nothing of it stored.
+ * refuses closes with storeFailed (4500) and its reason, nothing of it stored or acked.
  * When the current assignment's last socket closes, the lease is cut to LIMITS.runSocketGraceMs:
  * a runner that reconnects in time renews it; one that died loses the run within seconds instead
  * of a whole lease (issue 9) — if another runner can take it then (alarm.ts asks the pool).
@@ -66,9 +66,9 @@ export function openRunSocket(room: Room, request: Request): Response {
 }
 
 export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAttachment, data: string | ArrayBuffer): Promise<void> {
-  const tooLarge = refuseText(data);
-  if (tooLarge) {
-    closeQuietly(ws, CLOSE_CODES.badMessage, `policy: ${tooLarge}`);
+  const unreadable = refuseText(data);
+  if (unreadable) {
+    closeQuietly(ws, CLOSE_CODES.badMessage, `policy: ${unreadable}`);
     return;
   }
   const msg = parseMessage(data, RunnerToRoom);
