@@ -4,7 +4,8 @@
  *   → commit → push → result (succeeded | failed | cancelled).
  * Every step's failure becomes a `failed` result with a readable reason. Cancel aborts the
  * executor, waits LIMITS.cancelGraceMs, abandons it, and reports `cancelled`; nothing is pushed
- * after a cancel. A stale assignment stops the run silently (it belongs to someone else now).
+ * after a cancel. A stale assignment stops the run silently (it belongs to someone else now), and so
+ * does a run socket that stays un-attached for the lease (run-connection.ts: by then it is not ours).
  * `done` settles only after the result frame is acked (bounded), so the slot stays taken until then.
  * The executor reaches the LLM gateway through the run's own relay (gateway-relay/), which holds the
  * run token and rides out Worker outages; the executor only ever sees the relay's URL and token.
