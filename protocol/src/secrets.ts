@@ -87,16 +87,23 @@ export function findSecretShapes(text: string): string[] {
   return [...new Set(secretMatches(text).map((m) => m.name))];
 }
 
+/**
+ * How deep redactDeep walks. Past it a value is replaced, not walked: a tool input is chosen by
+ * a model and may nest 400,000 levels (issue 11), which a recursive walk would pay for with a
+ * stack overflow. No event may nest past LIMITS.eventMaxDepth anyway (TaskRoom refuses it, the
+ * runner turns such an input into a preview), so nothing this deep is ever stored.
+ */
+export const REDACT_MAX_DEPTH = 64;
+
 /** Applies `redact` to every string inside a JSON-like value (objects, arrays), keeping its shape. */
-export function redactDeep<T>(value: T, redact: (s: string) => string): T {
+export function redactDeep<T>(value: T, redact: (s: string) => string, depth = 0): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact);
-    return out as T;
-  }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= REDACT_MAX_DEPTH) return '[nested too deep]' as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact, depth + 1);
+  return out as T;
 }
 
 /** Very short strings would blank out ordinary words; real secrets are long. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WELL_KNOWN } from '../../testkit/src/secret-samples.ts';
-import { findSecretShapes, redactDeep, redactPatterns, SecretRedactor, StreamRedactor } from '../src/secrets.ts';
+import { findSecretShapes, REDACT_MAX_DEPTH, redactDeep, redactPatterns, SecretRedactor, StreamRedactor } from '../src/secrets.ts';
 
 
 describe('shared secret patterns', () => {
@@ -30,6 +30,19 @@ describe('shared secret patterns', () => {
   it('redacts strings anywhere in a JSON value and keeps its shape', () => {
     const v = { a: [WELL_KNOWN.openai, 1, null, { b: `key=${WELL_KNOWN.google}` }], n: 2, t: true };
     expect(redactDeep(v, redactPatterns)).toEqual({ a: ['[redacted]', 1, null, { b: 'key=[redacted]' }], n: 2, t: true });
+  });
+
+  it('survives a value nested far deeper than any event may be (a model chose the tool input)', () => {
+    // 400,000 levels: what a hostile model's tool call held (issue 11). JSON.parse builds it; a
+    // recursive walk would overflow the stack and take the run down with a RangeError.
+    const deep = JSON.parse(`${'['.repeat(400_000)}"${WELL_KNOWN.openai}"${']'.repeat(400_000)}`) as unknown;
+    const out = redactDeep({ input: deep, note: WELL_KNOWN.github }, redactPatterns);
+    expect(out.note).toBe('[redacted]');
+    let at: unknown = out.input;
+    let depth = 0;
+    while (Array.isArray(at)) { at = at[0]; depth++; }
+    expect(depth).toBe(REDACT_MAX_DEPTH - 1); // the wrapping object is the first level
+    expect(at).toBe('[nested too deep]');
   });
 });
 
