@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { frameEventsViolation, frameTextViolation } from '../protocol/src/index.ts';
+import { median, reportRow } from './rows.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200);
 const runId = 'run-bench';
@@ -28,7 +29,6 @@ const frames: Array<[string, string]> = [
   ['hostile (400,000 deep)', hostile],
 ];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function time(fn: () => unknown): number {
   const t0 = performance.now();
   fn();
@@ -50,4 +50,6 @@ for (const [name, text] of frames) {
   const verdict = textRefusal ?? frameEventsViolation(events) ?? 'accepted';
   const [p, c] = [median(parse), median(check)];
   console.log(`${name.padEnd(24)} ${(text.length / 1024).toFixed(0).padStart(5)} KiB  parse ${p.toFixed(0).padStart(6)} µs  checks ${c.toFixed(0).padStart(6)} µs  ×${(c / p).toFixed(3)}  (${verdict})`);
+  reportRow('frame-gate', { measure: `ingest checks, ${name} (${(text.length / 1024).toFixed(0)} KiB)`, figure: `${c.toFixed(0)} µs`,
+    baseline: `JSON.parse ${p.toFixed(0)} µs`, ratio: c / p });
 }
