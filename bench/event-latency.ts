@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { registrationToken, startRunner } from '../e2e/harness/runner.ts';
 import { isDone, openViewer } from '../e2e/harness/viewer.ts';
 import { startWorld } from '../e2e/harness/world.ts';
+import { reportRow } from './rows.ts';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 400);
 const CHUNK_DELAY_MS = Number(process.env.CHUNK_DELAY_MS ?? 5);
@@ -55,6 +56,11 @@ try {
   console.log(`baseline  HTTP round trip to the Worker: p50 ${rt.p50.toFixed(1)} ms, p99 ${rt.p99.toFixed(1)} ms`);
   console.log(`runner → viewer event latency:           p50 ${ev.p50.toFixed(1)} ms, p99 ${ev.p99.toFixed(1)} ms`);
   console.log(`ratio (event / baseline):                p50 ×${(ev.p50 / rt.p50).toFixed(1)}, p99 ×${(ev.p99 / rt.p99).toFixed(1)}`);
+  // Goals from issue 14 ("Fast on real repositories and live to the millisecond").
+  for (const [p, goal] of [['p50', 15], ['p99', 60]] as const) {
+    reportRow('event-latency', { measure: `runner → viewer event latency ${p}`, figure: `${ev[p].toFixed(1)} ms`,
+      baseline: `HTTP round trip ${p} ${rt[p].toFixed(1)} ms`, ratio: ev[p] / rt[p], goal: `≤ ${goal} ms`, met: ev[p] <= goal });
+  }
 } finally {
   await w.stop();
 }

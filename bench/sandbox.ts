@@ -19,6 +19,7 @@ import { detectClis, DEFAULT_CLI_DIR } from '../runner/src/capabilities.ts';
 import { resolveLimits } from '../runner/src/sandbox/limits.ts';
 import { sandboxDeps } from '../runner/src/sandbox/job-sandbox.ts';
 import { sandboxedSpawn } from '../runner/src/sandbox/sandboxed-command.ts';
+import { median, reportRow } from './rows.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' } } });
 const ROUNDS = Number(values.rounds);
@@ -55,7 +56,6 @@ async function sandboxed(bin: string, args: string[]): Promise<number> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function rounds(fn: () => Promise<number>): Promise<number> {
   await fn(); // warm the page cache
   const out: number[] = [];
@@ -73,5 +73,8 @@ console.log(`\nsandbox cost, median of ${ROUNDS} (ms)\n`);
 console.log('| measure | plain | sandboxed | added | ratio |\n|---|---|---|---|---|');
 for (const [what, plain, boxed] of rows) {
   console.log(`| ${what} | ${plain.toFixed(0)} | ${boxed.toFixed(0)} | +${(boxed - plain).toFixed(0)} | ×${(boxed / plain).toFixed(1)} |`);
+}
+for (const [what, plain, boxed] of rows) {
+  reportRow('sandbox', { measure: `${what}, sandboxed`, figure: `${boxed.toFixed(0)} ms`, baseline: `plain ${plain.toFixed(0)} ms`, ratio: boxed / plain });
 }
 await rm(root, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { UsageReader } from '../worker/src/gateway/usage-tap.ts';
 import { tapUsage } from '../worker/src/gateway/usage-tap.ts';
+import { median, reportRow } from './rows.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, 'old-max-mib': { type: 'string', default: '16' } } });
 const ROUNDS = Number(values.rounds);
@@ -134,13 +135,13 @@ async function timeOnce(tap: Tap, bytes: Uint8Array): Promise<number> {
   return ms;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`usage parser, one N MiB tool-call argument in one SSE event, ${CHUNK / 1024} KiB chunks (new: median of ${ROUNDS}; old: 1 run)`);
 console.log('parser                      size     time ms   ms/MiB   ratio to 1 MiB');
 for (const [name, tap, rounds] of taps) {
   await timeOnce(tap, answer(1)); // warm-up
   let base = 0;
+  let largest = { mib: 0, perMib: 0 };
   for (const mib of SIZES_MIB) {
     if (name.startsWith('old') && mib > OLD_MAX_MIB) continue;
     const bytes = answer(mib);
@@ -150,5 +151,10 @@ for (const [name, tap, rounds] of taps) {
     const perMib = ms / mib;
     if (mib === 1) base = perMib;
     console.log(`${name.padEnd(26)} ${String(mib).padStart(3)} MiB ${ms.toFixed(1).padStart(10)} ${perMib.toFixed(1).padStart(8)}   ×${(perMib / base).toFixed(2)}`);
+    largest = { mib, perMib };
   }
+  // Linear means the time per MiB at the largest size stays near the 1 MiB figure.
+  const linear = name.startsWith('new');
+  reportRow('usage-parser', { measure: `${name}: time per MiB at ${largest.mib} MiB`, figure: `${largest.perMib.toFixed(1)} ms/MiB`,
+    baseline: `at 1 MiB ${base.toFixed(1)} ms/MiB`, ratio: largest.perMib / base, ...(linear ? { goal: '≤ ×2 (linear)', met: largest.perMib / base <= 2 } : {}) });
 }

@@ -30,6 +30,7 @@ import { registrationToken } from '../e2e/harness/runner.ts';
 import { ROOT } from '../e2e/harness/stack.ts';
 import { openViewer } from '../e2e/harness/viewer.ts';
 import { startWorld, type World } from '../e2e/harness/world.ts';
+import { median, reportRow } from './rows.ts';
 
 const BUDGET_JS_BYTES = 80_000;
 const BUDGET_LOAD_MS = 1_000;
@@ -39,11 +40,10 @@ const BUDGET_LONG_MS = 250;
 const BIG_RUNS = 2, BIG_EVENTS_PER_RUN = 4_997, SMALL_EVENTS_PER_RUN = 2, REPEATS = 3;
 const STREAM_RUNS = 8, STREAM_PER_SEC = 50, WINDOW_MS = 5_000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
-/** One result line: figure | baseline | ratio | budget → PASS/OVER. */
-const report = (what: string, figure: string, baseline: string, ratio: string, budget: string, ok: boolean) =>
-  console.log(`${what}: ${figure} | baseline ${baseline} | ${ratio} | budget ${budget} → ${ok ? 'PASS' : 'OVER'}`);
+/** One result row (bench/rows.ts): figure | baseline | ratio | budget → PASS/OVER. */
+const report = (what: string, figure: string, baseline: string, ratio: number, budget: string, ok: boolean) =>
+  reportRow('web-ui', { measure: what, figure, baseline, ratio, goal: budget, met: ok });
 
 // ---------- 1. initial JS ----------
 
@@ -265,7 +265,7 @@ console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) =
 buildWeb();
 const [app, base] = [await initialJsGzip(path.join(ROOT, 'web/dist')), await baselineJsGzip()];
 report('1. initial JS, gzip -9', `app ${kb(app.bytes)} (${app.files} file(s))`, `preact + @preact/signals ${kb(base.bytes)} (${base.files} file(s))`,
-  `×${(app.bytes / base.bytes).toFixed(1)}`, kb(BUDGET_JS_BYTES), app.bytes <= BUDGET_JS_BYTES);
+  app.bytes / base.bytes, `≤ ${kb(BUDGET_JS_BYTES)}`, app.bytes <= BUDGET_JS_BYTES);
 
 // A long lease: this runner sends no heartbeats, and nothing here tests lease expiry.
 const [w, browser] = await Promise.all([startWorld({ leaseMs: 600_000 }), launchChromium()]);
@@ -284,7 +284,7 @@ try {
   const [b, s] = [median(bigMs), median(smallMs)];
   const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
   report(`2. final state shown (${big.runs} runs, median of ${REPEATS})`, `${big.stored} stored events ${b.toFixed(0)} ms [${list(bigMs)}]`,
-    `${small.stored} events ${s.toFixed(0)} ms [${list(smallMs)}]`, `×${(b / s).toFixed(1)}`, `${BUDGET_LOAD_MS} ms`, b <= BUDGET_LOAD_MS);
+    `${small.stored} events ${s.toFixed(0)} ms [${list(smallMs)}]`, b / s, `≤ ${BUDGET_LOAD_MS} ms`, b <= BUDGET_LOAD_MS);
 
   const { taskId, runIds } = await w.start(repo.id, 'Bench task streaming 8 attempts', STREAM_RUNS);
   const streams = await Promise.all(runIds.map((id) => runner!.attach(id)));
@@ -304,7 +304,7 @@ try {
     const fmt = (m: typeof idle) => `${m.fps.toFixed(1)} fps, ${m.longTasks} long tasks / ${m.longMs.toFixed(0)} ms`;
     const ok = busy.fps >= BUDGET_FPS && busy.longMs <= BUDGET_LONG_MS;
     report(`3. ${STREAM_RUNS} attempts streaming ${total} text events in ${WINDOW_MS / 1000} s (last one shown ${lag.toFixed(0)} ms after its ack)`,
-      fmt(busy), `idle ${fmt(idle)}`, `fps ×${(busy.fps / idle.fps).toFixed(2)}`, `≥ ${BUDGET_FPS} fps and ≤ ${BUDGET_LONG_MS} ms long tasks`, ok);
+      fmt(busy), `idle ${fmt(idle)}`, busy.fps / idle.fps, `≥ ${BUDGET_FPS} fps and ≤ ${BUDGET_LONG_MS} ms long tasks`, ok);
   } finally {
     await close();
   }

@@ -126,7 +126,7 @@ describe('browser: the first hour', () => {
     }
   });
 
-  it('Settings shows which runners seal their attempts, and edits what a repository\'s attempts may reach', async () => {
+  it('Settings shows which runners seal their attempts, and edits what a repository\'s attempts may reach and whether they may change workflows', async () => {
     // A second runner started with --no-sandbox (a host that cannot sandbox): the owner must see it.
     await startRunner({ url: stack.url, token: BOOTSTRAP, name: 'open-runner', dir: stack.dir, slots: 1, args: ['--no-sandbox'] });
     await page.goto(`${stack.url}/settings/runners`);
@@ -150,6 +150,17 @@ describe('browser: the first hour', () => {
     expect(await axeEverywhere(page, 'Settings → Repositories with sandbox settings open')).toEqual([]);
     const api = await pageApi(page, stack.url);
     expect((await api('GET', '/v1/repos')).repos[0].sandbox).toEqual({ allowedHosts: ['registry.npmjs.org'], limits: { maxProcesses: 128 } });
+
+    // Workflow changes (issue 11): off by default, a checkbox under the repository, saved on change.
+    const workflows = page.getByTestId('repo-workflows').first().getByRole('checkbox', { name: /Runs may change GitHub Actions workflows/ });
+    expect(await workflows.isChecked()).toBe(false);
+    expect((await api('GET', '/v1/repos')).repos[0].allowWorkflowChanges).toBe(false);
+    await workflows.check();
+    await expect.poll(async () => (await api('GET', '/v1/repos')).repos[0].allowWorkflowChanges).toBe(true);
+    await expect.poll(() => page.getByTestId('repo-workflows').first().locator('.status-text').innerText()).toBe('Saved: new runs may change workflows.');
+    expect(await axeEverywhere(page, 'Settings → Repositories with workflow changes allowed')).toEqual([]);
+    await workflows.uncheck();
+    await expect.poll(async () => (await api('GET', '/v1/repos')).repos[0].allowWorkflowChanges).toBe(false);
   });
 
   it('New task marks the agents no connected runner offers; a queued Cursor attempt says why it waits; all cancelled, the task is Cancelled', async () => {

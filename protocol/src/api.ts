@@ -73,6 +73,8 @@ export const UpdateRepoRequest = z.object({
   displayName: z.string().trim().min(1).max(100).optional(),
   defaultBranch: z.string().trim().min(1).max(255).optional(),
   sandbox: AttemptSandbox.optional(),
+  /** Let its runs change `.github/workflows/` (issue 11; off by default). */
+  allowWorkflowChanges: z.boolean().optional(),
 });
 export type UpdateRepoRequest = z.infer<typeof UpdateRepoRequest>;
 
@@ -173,6 +175,8 @@ export const Repo = z.object({
   github: RepoGitHub.nullable(),
   /** Hosts its attempts may reach and caps on them, over each runner's defaults (issue 10). */
   sandbox: AttemptSandbox,
+  /** Its runs may change `.github/workflows/` (issue 11); off unless the owner turned it on. */
+  allowWorkflowChanges: z.boolean(),
   createdAt: z.number(),
 });
 export type Repo = z.infer<typeof Repo>;

@@ -7,3 +7,4 @@ export * from './runner-messages.ts';
 export * from './viewer-messages.ts';
 export * from './github.ts';
 export * from './api.ts';
+export * from './frame-limits.ts';

@@ -2,12 +2,41 @@
  * Numeric limits shared by Worker, runner and web. Every value cites why it exists.
  */
 export const LIMITS = {
-  /** Event batching on the runner (DESIGN §5): flush a frame every ≤100 ms, ≤100 events, ≤256 KiB. */
+  /** Event batching on the runner (DESIGN §5): flush a frame every ≤100 ms, or once it holds ≤256 KiB of events. */
   batchMaxDelayMs: 100,
-  batchMaxEvents: 100,
   batchMaxBytes: 256 * 1024,
   /** A single event's text is cut to this size so one frame always fits a WebSocket message (workerd: 1 MiB). */
   eventMaxTextBytes: 64 * 1024,
+
+  // ---- The run socket's promises (issue 11): the runner's batcher keeps inside them, TaskRoom refuses a
+  // frame outside them with CLOSE_CODES.badMessage and stores nothing of it (frame-limits.ts checks both). ----
+
+  /**
+   * Events in one frame. The batcher flushes at this count; TaskRoom stores a frame in one transaction
+   * and acks it once, so the count bounds that transaction and the broadcast behind it (a hostile
+   * frame of 15,000 events was one 15,000-row write before this).
+   */
+  frameMaxEvents: 100,
+  /**
+   * A frame message's UTF-8 bytes, checked before it is parsed (whatever the runtime lets through):
+   * Cloudflare's documented WebSocket message limit of 1 MiB. The batcher's frames stay under it:
+   * ≤ batchMaxBytes plus one merged text piece, or a single event ≤ eventMaxBytes.
+   */
+  frameMaxBytes: 1024 * 1024,
+  /**
+   * One event as stored: the UTF-8 bytes of its JSON (what event-log.ts writes as one SQLite row).
+   * It must hold a `result` with a patchMaxBytes patch, JSON escaping and its file list, stay well
+   * under SQLite's and D1's 2 MB row limit (over it the insert throws SQLITE_TOOBIG), and leave a
+   * frame room for its envelope under frameMaxBytes.
+   */
+  eventMaxBytes: 768 * 1024,
+  /**
+   * How deep one event's JSON nests (the event object is level 1; `tool_call.input` is the only free
+   * shape). Agents' tool inputs nest a handful of levels; depth, not size, is what makes recursive
+   * readers throw (JSON.stringify in the browser, renderers): an input 400,000 levels deep was
+   * stored and replayed before this.
+   */
+  eventMaxDepth: 32,
   /** The unified patch carried by a `result` event and stored in D1 (D1 row limit is 2 MB). */
   patchMaxBytes: 512 * 1024,
   /** Default lease for an assigned run; renewed by heartbeats every leaseMs/3 (DESIGN §6). */

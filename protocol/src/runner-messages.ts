@@ -131,6 +131,8 @@ export const Assignment = z.object({
   resume: Resume.optional(),
   /** What the attempt's sandbox lets through beyond the runner's defaults (the repo's settings; additive). */
   sandbox: AttemptSandbox.optional(),
+  /** The repository allows the run to change `.github/workflows/` (its setting, issue 11; absent = no). */
+  allowWorkflowChanges: z.boolean().optional(),
   /**
    * The deployment's DURSOR_ALLOW_PRIVATE_URLS (issue 11): whether the runner's git connections may
    * reach loopback, private and other special addresses (local development). Absent from older

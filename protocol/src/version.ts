@@ -25,4 +25,9 @@ export const CLOSE_CODES = {
   staleAssignment: 4409,
   /** Server is replacing this socket with a newer one for the same identity. */
   replaced: 4410,
+  /**
+   * TaskRoom's storage refused a frame (the reason says why): nothing of it was stored or acked;
+   * the runner reconnects and resends it, like after any drop.
+   */
+  storeFailed: 4500,
 } as const;

@@ -1,10 +1,13 @@
 /**
  * Groups a run's events into frames (DESIGN §5): a frame goes out when the oldest pending event
- * is `maxDelayMs` old, or the batch reaches `maxEvents` events or `maxBytes` bytes, or on
- * flush(). Long text in an event is cut at `maxTextBytes` so one event always fits a frame and
- * a frame fits a WebSocket message (workerd's limit is 1 MiB).
+ * is `maxDelayMs` old, or the batch reaches `maxEvents` events (LIMITS.frameMaxEvents) or
+ * `maxBytes` bytes, or on flush(). Every event is first fitted to the run socket's promises
+ * (event-fit.ts: text cut at `maxTextBytes`, ≤ LIMITS.eventMaxBytes, ≤ LIMITS.eventMaxDepth), and
+ * bytes are counted as the JSON that is sent, so a frame is ≤ maxBytes plus one merged text piece,
+ * or one event alone: under LIMITS.frameMaxBytes either way. TaskRoom refuses a frame that is not.
  */
-import { LIMITS, type RunEvent } from '../../protocol/src/index.ts';
+import { LIMITS, eventBytes, type RunEvent } from '../../protocol/src/index.ts';
+import { fitEvent, jsonStringBytes } from './event-fit.ts';
 
 export interface BatcherOptions {
   send: (events: RunEvent[]) => void;
@@ -12,40 +15,6 @@ export interface BatcherOptions {
   maxEvents?: number;
   maxBytes?: number;
   maxTextBytes?: number;
-}
-
-/** Cuts `s` to at most `max` UTF-8 bytes (never inside a character) and says so. */
-export function cutText(s: string, max: number): string {
-  const bytes = Buffer.byteLength(s);
-  if (bytes <= max) return s;
-  const note = ` … [cut ${bytes - max} bytes]`;
-  let buf = Buffer.from(s).subarray(0, Math.max(0, max - Buffer.byteLength(note)));
-  // Step back over a partial multi-byte character (continuation bytes are 10xxxxxx).
-  let end = buf.length;
-  while (end > 0 && (buf[end - 1] & 0xc0) === 0x80) end--;
-  if (end > 0 && buf[end - 1] >= 0xc0) end--;
-  buf = buf.subarray(0, end);
-  return buf.toString('utf8') + note;
-}
-
-/** Applies the per-event text cap to every free-text field of an event. */
-export function capEvent(e: RunEvent, max: number): RunEvent {
-  switch (e.type) {
-    case 'text':
-      return { ...e, text: cutText(e.text, max) };
-    case 'log':
-      return { ...e, message: cutText(e.message, max) };
-    case 'tool_result':
-      return { ...e, output: cutText(e.output, max) };
-    case 'tool_call': {
-      const json = JSON.stringify(e.input ?? null);
-      return Buffer.byteLength(json) <= max ? e : { ...e, input: { truncated: true, preview: cutText(json, max - 64) } };
-    }
-    case 'status':
-      return e.reason === undefined ? e : { ...e, reason: cutText(e.reason, max) };
-    default:
-      return e;
-  }
 }
 
 export class EventBatcher {
@@ -57,7 +26,7 @@ export class EventBatcher {
   constructor(opts: BatcherOptions) {
     this.#opts = {
       maxDelayMs: LIMITS.batchMaxDelayMs,
-      maxEvents: LIMITS.batchMaxEvents,
+      maxEvents: LIMITS.frameMaxEvents,
       maxBytes: LIMITS.batchMaxBytes,
       maxTextBytes: LIMITS.eventMaxTextBytes,
       ...opts,
@@ -74,16 +43,15 @@ export class EventBatcher {
     const last = this.#pending.at(-1);
     if (event.type === 'text' && last?.type === 'text' && last.runId === event.runId
       && Buffer.byteLength(last.text) + Buffer.byteLength(event.text) <= this.#opts.maxTextBytes) {
-      const grown = Buffer.byteLength(event.text);
       this.#pending[this.#pending.length - 1] = { ...last, text: last.text + event.text };
-      this.#bytes += grown;
+      this.#bytes += jsonStringBytes(event.text);
       if (this.#bytes >= this.#opts.maxBytes) this.flush();
       return;
     }
-    const capped = capEvent(event, this.#opts.maxTextBytes);
-    const size = Buffer.byteLength(JSON.stringify(capped));
+    const fitted = fitEvent(event, this.#opts.maxTextBytes);
+    const size = eventBytes(fitted);
     if (this.#pending.length > 0 && this.#bytes + size > this.#opts.maxBytes) this.flush();
-    this.#pending.push(capped);
+    this.#pending.push(fitted);
     this.#bytes += size;
     if (this.#pending.length >= this.#opts.maxEvents || this.#bytes >= this.#opts.maxBytes) return this.flush();
     this.#timer ??= setTimeout(() => this.flush(), this.#opts.maxDelayMs);

@@ -4,7 +4,8 @@
  *   → commit → push → result (succeeded | failed | cancelled).
  * Every step's failure becomes a `failed` result with a readable reason. Cancel aborts the
  * executor, waits LIMITS.cancelGraceMs, abandons it, and reports `cancelled`; nothing is pushed
- * after a cancel. A stale assignment stops the run silently (it belongs to someone else now).
+ * after a cancel. A stale assignment stops the run silently (it belongs to someone else now), and so
+ * does a run socket that stays un-attached for the lease (run-connection.ts: by then it is not ours).
  * `done` settles only after the result frame is acked (bounded), so the slot stays taken until then.
  * The executor reaches the LLM gateway through the run's own relay (gateway-relay/), which holds the
  * run token and rides out Worker outages; the executor only ever sees the relay's URL and token.
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { LIMITS, RunEvent, TURN_EVENTS_PROTOCOL, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
 import { RunConnection } from './connection/run-connection.ts';
 import { EventBatcher } from './event-batcher.ts';
+import { EventRedactor } from './event-redaction.ts';
 import { CancelledError, unlessAborted, withGrace } from './cancellable.ts';
 import type { Executor, ExecutorEvent } from './executors/types.ts';
 import { ExecutorError, PolicyViolationError } from './executors/types.ts';
@@ -65,6 +67,8 @@ export class Job {
   #log: Logger;
   #conn: RunConnection;
   #batcher: EventBatcher;
+  /** Secrets out of every event before it is batched (event-redaction.ts). */
+  #redactor: EventRedactor;
   #abort = new AbortController();
   #cancelReason: string | null = null;
   #lostReason: string | null = null;
@@ -82,8 +86,12 @@ export class Job {
   constructor(assignment: Assignment, deps: JobDeps) {
     this.assignment = assignment;
     this.#deps = deps;
-    this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment });
+    // The job's own secrets (run, relay and git tokens, the agent's key) stay in its own redactor.
+    this.#log = deps.log.child({ runId: assignment.runId, assignment: assignment.assignment }, { ownSecrets: true });
     this.#log.redactor.add(assignment.runToken);
+    // A key the agent gets in its environment (the Cursor agent's) is as secret as the run token.
+    this.#log.redactor.add(assignment.executor.directApiKey);
+    this.#redactor = new EventRedactor(this.#log.redactor);
     this.#gitHttp = guardedGitHttp({ allowPrivate: assignment.allowPrivateAddresses, resolve: deps.resolve });
     if (assignment.repo.credentials === 'worker') {
       this.#gitAuth = workerGitAuth({ baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment, redactor: this.#log.redactor });
@@ -120,10 +128,15 @@ export class Job {
     }
     // A Worker of protocol 1 refuses a frame with an event type it does not know.
     if (e.type === 'turn' && (this.#deps.workerProtocol?.() ?? 0) < TURN_EVENTS_PROTOCOL) return;
-    const event = { ...e, runId: this.runId, ts: Date.now() };
-    const ok = RunEvent.safeParse(event);
-    if (!ok.success) return this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
-    this.#batcher.push(ok.data);
+    for (const redacted of this.#redactor.redact(e)) {
+      const event = { ...redacted, runId: this.runId, ts: Date.now() };
+      const ok = RunEvent.safeParse(event);
+      if (!ok.success) {
+        this.#log.error('dropping an invalid event', { type: e.type, error: ok.error.issues[0]?.message });
+        continue;
+      }
+      this.#batcher.push(ok.data);
+    }
   }
   #progress = (message: string) => {
     this.#log.info(message);
@@ -193,7 +206,7 @@ export class Job {
 
     this.#emit({ type: 'status', status: 'finishing' });
     const maxFileBytes = Math.min(a.limits.maxFileBytes, this.#deps.maxFileBytes);
-    const { violations, changes } = await checkPolicy({ dir: ws.dir, gitBefore, maxFileBytes, gitCache: ws.gitCache });
+    const { violations, changes } = await checkPolicy({ dir: ws.dir, gitBefore, maxFileBytes, allowWorkflowChanges: a.allowWorkflowChanges === true, gitCache: ws.gitCache });
     if (violations.length > 0) throw new PolicyViolationError(violations.map(formatViolation).join('; '));
     this.#checkpoint();
 

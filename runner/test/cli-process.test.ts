@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliExecutor } from '../src/executors/cli/cli-executor.ts';
 import { claudeCode } from '../src/executors/claude-code/claude-code.ts';
 import type { ExecutorEvent, ExecutorRequest } from '../src/executors/types.ts';
+import { WELL_KNOWN } from '../../testkit/src/secret-samples.ts';
 
 let dir: string;
 let bin: string;
@@ -162,5 +163,18 @@ describe('CLI executor process handling', () => {
     const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
     for (let i = 0; i < 40 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
     expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('keeps session files without the secrets the agent printed (its key, well-known shapes)', async () => {
+    const shapes = [WELL_KNOWN.github, WELL_KNOWN.openai, WELL_KNOWN.google];
+    const req = await request(`print them #leak ${shapes.join(' ')}`);
+    const { error } = await collect(ex(), req);
+    expect(error).toBeNull();
+    const stored = join(dir, 'state', 'sessions', 'claude-code', 'sess-1');
+    const files = await readdir(stored, { recursive: true, withFileTypes: true });
+    const texts = await Promise.all(files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name), 'utf8')));
+    const all = texts.join('\n');
+    expect(all).toContain('my key is [redacted] and I found [redacted] [redacted] [redacted]');
+    for (const secret of [req.runToken, ...shapes]) expect(all).not.toContain(secret);
   });
 });

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { git } from '../../testkit/src/index.ts';
-import { checkPolicy, formatViolation, snapshotGitDir } from '../src/policy.ts';
+import { checkPolicy, formatViolation, isGitLookalike, snapshotGitDir } from '../src/policy.ts';
+import { WELL_KNOWN } from '../../testkit/src/secret-samples.ts';
 
 describe('file policy on real files', () => {
   let dir: string;
@@ -18,10 +19,14 @@ describe('file policy on real files', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const check = async (change: () => Promise<void>, maxFileBytes = 1024 * 1024) => {
+  const check = async (change: () => Promise<void>, maxFileBytes = 1024 * 1024, allowWorkflowChanges = false) => {
     const gitBefore = await snapshotGitDir(dir);
     await change();
-    return checkPolicy({ dir, gitBefore, maxFileBytes, gitCache: {} });
+    return checkPolicy({ dir, gitBefore, maxFileBytes, allowWorkflowChanges, gitCache: {} });
+  };
+  const put = async (path: string, content: string) => {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), content);
   };
 
   it('passes an ordinary change and lists it', async () => {
@@ -91,5 +96,88 @@ describe('file policy on real files', () => {
     });
     expect(r.violations).toEqual([]);
     expect(r.changes).toEqual([]);
+  });
+
+  it('refuses credential files: SSH keys, an .npmrc with an auth token, .aws/credentials, .netrc', async () => {
+    const r = await check(async () => {
+      await put('id_rsa', 'not really a key\n');
+      await put('keys/id_ed25519', 'x\n');
+      await put('keys/id_ed25519.pub', 'ssh-ed25519 AAAA public\n');
+      await put('.npmrc', 'registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=00000000-aaaa-bbbb-cccc-111111111111\n');
+      await put('web/.npmrc', 'save-exact=true\n');
+      await put('.aws/credentials', '[default]\naws_secret_access_key = abc\n');
+      await put('home/.netrc', 'machine github.com login x password y\n');
+    });
+    expect(r.violations.map(formatViolation).sort()).toEqual([
+      'policy: .aws/credentials — credential files (SSH keys, .aws/credentials, .netrc, .git-credentials…) may not be committed',
+      'policy: .npmrc — an .npmrc with an auth token may not be committed',
+      'policy: home/.netrc — credential files (SSH keys, .aws/credentials, .netrc, .git-credentials…) may not be committed',
+      'policy: id_rsa — credential files (SSH keys, .aws/credentials, .netrc, .git-credentials…) may not be committed',
+      'policy: keys/id_ed25519 — credential files (SSH keys, .aws/credentials, .netrc, .git-credentials…) may not be committed',
+    ]);
+  });
+
+  it('refuses a file whose contents or name hold a well-known secret shape (the shared set)', async () => {
+    const r = await check(async () => {
+      await put('src/config.ts', `export const token = '${WELL_KNOWN.github}';\n`);
+      await put('notes.md', `keys: ${WELL_KNOWN.anthropic} and ${WELL_KNOWN.openai}\n`);
+      await put('deploy/key.txt', WELL_KNOWN.pem + '\n');
+      await put(`tokens/${WELL_KNOWN.google}.txt`, 'x\n');
+      await put('src/ok.ts', 'const sha = "3f786850e387550fdab836ed7e6dc881de23001b"; // ghp_ tokens are refused\n');
+    });
+    expect(r.violations.map(formatViolation).sort()).toEqual([
+      'policy: deploy/key.txt — the file holds a secret (private key)',
+      'policy: notes.md — the file holds a secret (Anthropic key, OpenAI key)',
+      'policy: src/config.ts — the file holds a secret (GitHub token)',
+      `policy: tokens/${WELL_KNOWN.google}.txt — the file name holds a secret (Google API key)`,
+    ]);
+  });
+
+  it('lets an edit through a file that already held a shape at the base commit, but not one that adds another', async () => {
+    const readme = `Example: AWS_ACCESS_KEY_ID=${WELL_KNOWN.aws}\n`;
+    await put('README.md', readme);
+    await git(['-C', dir, 'add', '-A']);
+    await git(['-C', dir, 'commit', '--quiet', '-m', 'docs with the documented example key']);
+    expect((await check(() => put('README.md', `${readme}More docs.\n`))).violations).toEqual([]);
+    const r = await check(() => put('README.md', `${readme}And ${WELL_KNOWN.npm}\n`));
+    expect(r.violations.map(formatViolation)).toEqual(['policy: README.md — the file holds a secret (npm token)']);
+  });
+
+  it('refuses submodule URLs that are not https (ext::, file://, ssh, relative)', async () => {
+    const r = await check(() => put('.gitmodules', [
+      '[submodule "ok"]', '\tpath = ok', '\turl = https://github.com/acme/ok.git',
+      '[submodule "evil"]', '\tpath = evil', '\turl = ext::sh -c touch% /tmp/pwned',
+      '[submodule "local"]', '\tpath = local', '\turl = file:///etc',
+      '[submodule "ssh"]', '\tpath = ssh', '\turl = "ssh://git@example.com/x.git"',
+      '',
+    ].join('\n')));
+    expect(r.violations.map(formatViolation)).toEqual([
+      'policy: .gitmodules — submodule URL "ext::sh -c touch% /tmp/pwned" is not https',
+      'policy: .gitmodules — submodule URL "file:///etc" is not https',
+      'policy: .gitmodules — submodule URL "ssh://git@example.com/x.git" is not https',
+    ]);
+  });
+
+  it('refuses workflow changes unless the repository allows them', async () => {
+    const workflow = () => put('.github/workflows/ci.yml', 'on: push\njobs: {}\n');
+    expect((await check(workflow)).violations.map(formatViolation)).toEqual([
+      'policy: .github/workflows/ci.yml — workflow changes are off for this repository (Settings → Repositories)',
+    ]);
+    await rm(join(dir, '.github'), { recursive: true });
+    expect((await check(workflow, 1024 * 1024, true)).violations).toEqual([]);
+  });
+
+  it('refuses every .git look-alike with a policy reason, nested .git directories included', async () => {
+    const r = await check(async () => {
+      for (const d of ['.GIT', '.git.', 'GIT~1', '.g\u200Dit', 'sub/.git', 'x/.Git ']) await put(`${d}/config`, '[core]\n\thooksPath = /tmp\n');
+      await put('.gitattributes', '* text=auto\n');
+      await put('docs/.github-notes.md', 'ok\n');
+    });
+    const reason = '.git in any spelling (case, trailing dots, GIT~1, ignorable characters, nested) may not be committed';
+    expect(r.violations.map(formatViolation).sort()).toEqual(
+      ['.GIT/config', '.g\u200Dit/config', '.git./config', 'GIT~1/config', 'sub/.git', 'x/.Git /config'].map((p) => `policy: ${p} — ${reason}`).sort(),
+    );
+    expect(['.git', '.GiT', '.git..', '.git  ', 'git~1', 'GIT~2', '.g\u200Ci\uFEFFt', '.git::$INDEX_ALLOCATION'].every(isGitLookalike)).toBe(true);
+    expect(['.gitignore', '.gitmodules', '.github', 'git', 'git~', '.gi', 'xgit~1'].some(isGitLookalike)).toBe(false);
   });
 });

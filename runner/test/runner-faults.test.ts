@@ -143,7 +143,7 @@ describe('runner: cancel of an executor that ignores the signal', () => {
   });
 });
 
-describe('runner: a run socket refused with HTTP 404 (run unknown to the Worker)', () => {
+describe('runner: a run socket refused on the upgrade (HTTP 409: a stale assignment, as TaskRoom answers it)', () => {
   it('stops the run without a result, like a stale assignment', async () => {
     const h = await startHarness({ workerOptions: { staleRun: 'http' } });
     try {

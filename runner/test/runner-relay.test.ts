@@ -64,7 +64,9 @@ describe('runner: the gateway relay', () => {
       { text: 'Second file, slowly, in many small pieces of text.', chunkDelayMs: 400, toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'b\n' } }] },
       { text: 'Wrote a.txt and b.txt.' },
     ] });
-    const a = h.worker.assign({ cloneUrl: url, instruction: match });
+    // A lease that outlasts the outage, as a real Worker's must for the run to still be this runner's
+    // afterwards (TaskRoom loses a run whose socket stayed away a whole lease; the runner gives it up then too).
+    const a = h.worker.assign({ cloneUrl: url, instruction: match, leaseMs: 30_000 });
     await h.worker.waitFor(() => h.provider.requests.some((r) => r.scenario === match && r.turnIndex === 1), 'the second turn at the provider', 20_000);
     // Its first words reached the agent, so the outage cuts a stream that is open (not a request the SDK would retry itself).
     await h.worker.waitFor(() => h.worker.runs.get(a.runId)?.events.some((e) => e.type === 'text' && e.text.includes('Second')) ?? false, 'the second turn streaming', 20_000);

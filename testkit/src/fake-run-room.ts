@@ -2,10 +2,11 @@
  * The TaskRoom side of one run's socket, as the fake worker plays it: `attached` on connect,
  * frames stored once in order (idempotent on frame number), cumulative acks, heartbeats counted,
  * cancel pushed down. Tests can hold or discard acks to simulate frames lost in flight, and
- * every protocol violation (gap, bad message) is recorded in `violations`.
+ * every protocol violation (gap, bad message, a frame outside the limits TaskRoom enforces) is
+ * recorded in `violations`.
  */
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES, RunnerToRoom } from '../../protocol/src/index.ts';
+import { CLOSE_CODES, RunnerToRoom, frameEventsViolation, frameTextViolation } from '../../protocol/src/index.ts';
 import type { Assignment, Frame, RunEvent, RunResult } from '../../protocol/src/index.ts';
 import type { Changes } from './wait.ts';
 
@@ -27,6 +28,8 @@ export interface FakeRun {
   cancelRequested: boolean;
   cancelReason: string;
   ackMode: AckMode;
+  /** Sockets are upgraded but never attached (FakeWorker `assign({ neverAttach })`). */
+  neverAttach: boolean;
   result?: RunResult;
   socket?: WebSocket;
 }
@@ -34,7 +37,7 @@ export interface FakeRun {
 export function newFakeRun(assignment: Assignment): FakeRun {
   return {
     assignment, stored: [], received: [], events: [], violations: [], heartbeats: 0, sockets: 0,
-    cancelRequested: false, cancelReason: '', ackMode: 'auto',
+    cancelRequested: false, cancelReason: '', ackMode: 'auto', neverAttach: false,
   };
 }
 
@@ -59,6 +62,9 @@ export function attachRunSocket(run: FakeRun, ws: WebSocket, changes: Changes): 
   run.sockets++;
   send(ws, { type: 'attached', lastFrame: run.stored.length, cancelRequested: run.cancelRequested });
   ws.on('message', (data) => {
+    // The promises TaskRoom enforces (LIMITS.frameMaxBytes …): a runner that breaks one is a bug here.
+    const tooLarge = frameTextViolation(String(data));
+    if (tooLarge) run.violations.push(`policy: ${tooLarge}`);
     let parsed;
     try {
       parsed = RunnerToRoom.safeParse(JSON.parse(String(data)));
@@ -83,6 +89,8 @@ export function attachRunSocket(run: FakeRun, ws: WebSocket, changes: Changes): 
 
 function onFrame(run: FakeRun, ws: WebSocket, frame: Frame): void {
   run.received.push(frame);
+  const broken = frameEventsViolation(frame.events);
+  if (broken) run.violations.push(`policy: frame ${frame.frame}: ${broken}`);
   if (run.ackMode === 'discard') return;
   const last = run.stored.length;
   if (frame.frame > last + 1) {

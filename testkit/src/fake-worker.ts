@@ -42,7 +42,10 @@ export interface FakeWorkerOptions {
   leaseMs?: number;
   /** How an unknown credential is refused on a socket: HTTP 401 on the upgrade, or close 4003. */
   unauthorized?: 'http' | 'close';
-  /** How a run socket for an unknown run or a stale assignment is refused: close 4409, or HTTP 404 on the upgrade. */
+  /**
+   * How a run socket for an unknown run or a stale assignment is refused: close 4409, or on the
+   * upgrade as TaskRoom does (HTTP 404 for an unknown run, 409 for a stale assignment).
+   */
   staleRun?: 'close' | 'http';
 }
 export interface AssignInput {
@@ -67,6 +70,13 @@ export interface AssignInput {
   credentials?: Assignment['repo']['credentials'];
   /** What earlier assignments finished (as TaskRoom builds it from `turn` events). */
   resume?: Assignment['resume'];
+  /** The repository's workflow allowance (issue 11); absent = off, as for an older Worker. */
+  allowWorkflowChanges?: boolean;
+  /**
+   * The run's sockets are upgraded but never `attached` and get no close: what a runner saw when
+   * TaskRoom closed a refused socket before returning its 101 (issue 11).
+   */
+  neverAttach?: boolean;
   /**
    * The deployment's DURSOR_ALLOW_PRIVATE_URLS as the assignment carries it. Default true: the fake
    * world (git servers, this fake) lives on 127.0.0.1, like local development.
@@ -172,9 +182,10 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes, ...input.limits },
         leaseMs: input.leaseMs ?? opts.leaseMs ?? LIMITS.defaultLeaseMs,
         ...(input.resume ? { resume: input.resume } : {}),
+        ...(input.allowWorkflowChanges !== undefined ? { allowWorkflowChanges: input.allowWorkflowChanges } : {}),
         allowPrivateAddresses: input.allowPrivateAddresses ?? true,
       };
-      fw.runs.set(runId, newFakeRun(assignment));
+      fw.runs.set(runId, { ...newFakeRun(assignment), neverAttach: input.neverAttach ?? false });
       holders.set(runId, poolCredential);
       pool.send(JSON.stringify({ type: 'assign', assignment }));
       return assignment;
@@ -288,9 +299,13 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     if (url.pathname !== '/v1/runners/connect' && !runMatch) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     if (runMatch && authorized && opts.staleRun === 'http') {
       const run = fw.runs.get(decodeURIComponent(runMatch[1]));
-      if (!run || run.assignment.assignment !== Number(url.searchParams.get('assignment'))) {
+      if (!run) {
         changes.notify();
-        return void socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"not_found","message":"no such run assignment"}}');
+        return void socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"not_found","message":"this task room does not know the run"}}');
+      }
+      if (run.assignment.assignment !== Number(url.searchParams.get('assignment'))) {
+        changes.notify();
+        return void socket.end('HTTP/1.1 409 Conflict\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"stale_assignment","message":"assignment is not current"}}');
       }
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -304,6 +319,11 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     const run = fw.runs.get(runId);
     if (!run || run.assignment.assignment !== assignment) {
       ws.close(CLOSE_CODES.staleAssignment, 'assignment is not current');
+      return changes.notify();
+    }
+    if (run.neverAttach) {
+      run.sockets++;
+      run.socket = ws;
       return changes.notify();
     }
     attachRunSocket(run, ws, changes);

@@ -13,3 +13,4 @@ export * from './fake-worker.ts';
 export { git, writeTree, GIT_ENV } from './git-cli.ts';
 export * from './fake-github/index.ts';
 export * from './tcp-proxy.ts';
+export { WELL_KNOWN } from './secret-samples.ts';

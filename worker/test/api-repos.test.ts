@@ -34,6 +34,21 @@ describe('repos', () => {
     expect((await json<ApiErrorBody>(await patch({ sandbox }, await createMember('sandbox-member@example.com')), 404)).error.code).toBe('not_found');
   });
 
+  it('keeps whether its runs may change workflows (PATCH): off by default, a boolean, the owner\'s only', async () => {
+    const { repo } = await json<{ repo: Repo }>(await owner.post('/v1/repos', { cloneUrl: 'https://github.com/acme/workflows.git' }), 201);
+    expect(repo.allowWorkflowChanges).toBe(false);
+    const patch = (body: unknown, c = owner) => c.fetch(`/v1/repos/${repo.id}`, { method: 'PATCH', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect((await json<{ repo: Repo }>(await patch({ allowWorkflowChanges: true }), 200)).repo.allowWorkflowChanges).toBe(true);
+    expect((await json<{ repos: Repo[] }>(await owner.fetch('/v1/repos'), 200)).repos.find((r) => r.id === repo.id)?.allowWorkflowChanges).toBe(true);
+    // Another field leaves it as it is.
+    expect((await json<{ repo: Repo }>(await patch({ displayName: 'wf' }), 200)).repo.allowWorkflowChanges).toBe(true);
+    for (const bad of ['yes', 1, null]) {
+      expect((await json<ApiErrorBody>(await patch({ allowWorkflowChanges: bad }), 400)).error.code, JSON.stringify(bad)).toBe('invalid_request');
+    }
+    expect((await json<ApiErrorBody>(await patch({ allowWorkflowChanges: false }, await createMember('workflow-member@example.com')), 404)).error.code).toBe('not_found');
+    expect((await json<{ repo: Repo }>(await patch({ allowWorkflowChanges: false }), 200)).repo.allowWorkflowChanges).toBe(false);
+  });
+
   it('refuses ssh://, file://, git:// and credentials in the URL with 400', async () => {
     const cases: [string, RegExp][] = [
       ['ssh://git@github.com/acme/widgets.git', /scheme ssh/],

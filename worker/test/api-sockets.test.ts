@@ -68,6 +68,13 @@ describe('socket routes', () => {
     expect((await runner.fetch(path)).status).toBe(426);
   });
 
+  it('run socket: one its task room refuses is answered 4xx as JSON before the upgrade (issue 11)', async () => {
+    // The run was created beside a fake room: the real one does not know it.
+    const res = await runner.fetch(`/v1/runs/${run.id}/stream?assignment=1`, { headers: upgrade });
+    expect(res.webSocket).toBeNull();
+    expect((await json<ApiErrorBody>(res, 404)).error.code).toBe('not_found');
+  });
+
   it('run socket: forwards to the run\'s task room with the runner id', async () => {
     const room = fakeTaskRoom();
     const res = await runner.with(appWith({ TASK_ROOM: room.TASK_ROOM }))

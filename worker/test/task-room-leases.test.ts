@@ -1,14 +1,14 @@
 /**
  * TaskRoom leases and the alarm: an expired lease makes the run lost, closes its run socket,
  * re-queues and re-offers it up to LIMITS.maxLostRetries times, then fails it; stale
- * assignments are refused with 4409; the alarm is idempotent; claim/release rules.
+ * assignments are refused (409 before the upgrade, 4409 on an open socket); the alarm is idempotent; claim/release rules.
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Assignment, CLOSE_CODES, LIMITS } from '../../protocol/src/index.ts';
 import { verifyRunToken } from '../src/lib/run-token.ts';
 import { d1Run, d1TaskStatus, seedTask } from './do-helpers/seed.ts';
-import { cleanup, ev, expire, openRunner, openRunStream, poolOffers, poolStub, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
+import { cleanup, ev, expire, openRunner, openRunStream, poolOffers, poolStub, refusedRunStream, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
 
 afterEach(cleanup);
 
@@ -218,7 +218,7 @@ describe('a run socket that closes (issue 9)', () => {
 });
 
 describe('stale assignments', () => {
-  it('closes sockets of an old assignment or another runner with 4409, and keeps the current one', async () => {
+  it('refuses sockets of an old assignment or another runner before the upgrade, and closes the current one with 4409 once the run ends', async () => {
     const task = await seedTask(1);
     const room = roomStub(task.taskId);
     await room.createRuns(task.taskId, task.runs);
@@ -231,12 +231,9 @@ describe('stale assignments', () => {
     await first.waitClose();
     await room.claim(runId, 'runner-b');
 
-    const old = await openRunStream(task.taskId, runId, 1, 'runner-a');
-    expect(await old.waitClose()).toMatchObject({ code: CLOSE_CODES.staleAssignment });
-    const impostor = await openRunStream(task.taskId, runId, 2, 'runner-a');
-    expect((await impostor.waitClose()).code).toBe(CLOSE_CODES.staleAssignment);
-    const unknown = await openRunStream(task.taskId, 'no-such-run', 1, 'runner-b');
-    expect((await unknown.waitClose()).code).toBe(CLOSE_CODES.staleAssignment);
+    expect(await refusedRunStream(task.taskId, runId, 1, 'runner-a')).toMatchObject({ status: 409, body: { error: { code: 'stale_assignment' } } });
+    expect(await refusedRunStream(task.taskId, runId, 2, 'runner-a')).toMatchObject({ status: 409, body: { error: { code: 'stale_assignment' } } });
+    expect(await refusedRunStream(task.taskId, 'no-such-run', 1, 'runner-b')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
 
     const current = await openRunStream(task.taskId, runId, 2, 'runner-b');
     expect(await current.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false });

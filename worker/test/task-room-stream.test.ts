@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../protocol/src/index.ts';
 import type { RunEvent, StoredEvent } from '../../protocol/src/index.ts';
 import { seedTask } from './do-helpers/seed.ts';
-import { busyRunner, cleanup, ev, openRunStream, openViewer, roomStub, storedEvents } from './do-helpers/stubs.ts';
+import { busyRunner, cleanup, ev, openRunStream, openViewer, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
 import type { TestSocket } from './do-helpers/test-socket.ts';
+import { WELL_KNOWN } from '../../testkit/src/secret-samples.ts';
 
 afterEach(cleanup);
 // Claims are driven by hand here; a busy runner offering the agent keeps the pool from warning that none does.
@@ -50,6 +51,38 @@ async function collect(viewer: TestSocket, count: number): Promise<StoredEvent[]
 
 const seqs = (events: { seq: number }[]) => events.map((e) => e.seq);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('secrets in events (issue 11)', () => {
+  it('stores no well-known token shape: not in the log, the replay, the live stream or the result', async () => {
+    const { task, sockets: [run] } = await startRuns(1);
+    const runId = task.runs[0].runId;
+    const live = await openViewer(task.taskId);
+    const before: StoredEvent[] = [];
+    for (let msg = await live.next(); msg.type !== 'sync'; msg = await live.next()) before.push(...msg.events);
+    const secrets = Object.values(WELL_KNOWN);
+    const ts = Date.now();
+    await sendFrame(run, 1, [
+      ev.status(runId, 'preparing'),
+      ev.text(runId, `keys: ${secrets.join(' , ')}`),
+      { type: 'tool_call', runId, ts, callId: 'c1', name: 'shell', input: { cmd: `export GITHUB_TOKEN=${WELL_KNOWN.github}`, args: [WELL_KNOWN.openai, 1, null] } },
+      { type: 'tool_result', runId, ts, callId: 'c1', output: `AWS_ACCESS_KEY_ID=${WELL_KNOWN.aws}`, isError: false },
+      { type: 'log', runId, ts, level: 'warn', message: `token ${WELL_KNOWN.dursorRun}` },
+      ev.result(runId, 'failed', { error: `push failed with ${WELL_KNOWN.anthropic}`, summary: `used ${WELL_KNOWN.google}` }),
+    ]);
+    const stored = await storedEvents(task.taskId);
+    const replay = await collect(await openViewer(task.taskId), stored.length);
+    const streamed = [...before, ...(await collect(live, stored.length - before.length))];
+    const runRow = await roomRun(task.taskId, runId);
+    for (const [what, data] of Object.entries({ stored, replay, streamed, runRow })) {
+      const json = JSON.stringify(data);
+      for (const secret of secrets) expect(json.includes(JSON.stringify(secret).slice(1, -1)), `${what} holds ${secret.slice(0, 12)}…`).toBe(false);
+    }
+    const text = stored.find((e) => e.type === 'text');
+    expect(text?.type === 'text' && text.text).toBe(`keys: ${secrets.map(() => '[redacted]').join(' , ')}`);
+    expect(stored.find((e) => e.type === 'tool_call')).toMatchObject({ input: { cmd: 'export GITHUB_TOKEN=[redacted]', args: ['[redacted]', 1, null] } });
+    expect(stored.find((e) => e.type === 'result')).toMatchObject({ result: { error: 'push failed with [redacted]', summary: 'used [redacted]' } });
+  });
+});
 
 describe('viewer replay', () => {
   it('replays exactly seq > after, then sync, then live events with no gap', async () => {

@@ -4,7 +4,13 @@
  * After every (re)connect TaskRoom says `attached { lastFrame }`: frames ≤ lastFrame are
  * dropped, the rest are resent in order before any new frame, so the stored log has no gap and
  * no duplicate. Heartbeats every leaseMs/3 keep the lease. `cancel` (or cancelRequested on
- * attach) triggers onCancel; close code staleAssignment means the run is no longer ours.
+ * attach) triggers onCancel; close code staleAssignment (or a 404/409/410 on the upgrade) means
+ * the run is no longer ours.
+ * Attach timeout (issue 11): a socket that stays un-`attached` for `attachTimeoutMs` — the
+ * assignment's lease by default — gives the run up (onLost) whatever the reason (a refusal that
+ * never arrived, a Worker that is gone): TaskRoom renews a lease only over an attached socket,
+ * so by then the lease it granted has run out and the run is, or is about to be, re-queued for
+ * someone else. The clock starts at start() and at every drop, and stops at `attached`.
  */
 import { CLOSE_CODES, RoomToRunner, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
 import type { Backoff } from '../backoff.ts';
@@ -19,9 +25,11 @@ export interface RunConnectionOptions {
   leaseMs: number;
   log: Logger;
   onCancel(reason: string): void;
-  /** The assignment is stale (or the credential was revoked): stop the run, push nothing. */
+  /** The assignment is stale (or the credential was revoked, or it never attached in time): stop the run, push nothing. */
   onLost(reason: string): void;
   backoff?: Backoff;
+  /** How long the socket may stay un-attached before the run is given up (default: leaseMs). */
+  attachTimeoutMs?: number;
 }
 
 export class RunConnection {
@@ -33,6 +41,7 @@ export class RunConnection {
   #attached = false;
   #lost = false;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #attachTimer: ReturnType<typeof setTimeout> | null = null;
   #waiters: Array<() => void> = [];
 
   constructor(o: RunConnectionOptions) {
@@ -62,6 +71,7 @@ export class RunConnection {
   }
 
   start(): void {
+    this.#armAttachTimeout();
     this.#loop.start();
   }
 
@@ -93,6 +103,7 @@ export class RunConnection {
 
   close(): Promise<void> {
     this.#stopHeartbeat();
+    this.#clearAttachTimeout();
     this.#loop.stop(1000, 'run finished');
     return this.#loop.stopped;
   }
@@ -123,6 +134,7 @@ export class RunConnection {
       return this.#loop.drop();
     }
     if (msg.type === 'attached') {
+      this.#clearAttachTimeout();
       this.#ack(msg.lastFrame);
       this.#attached = true;
       for (const f of this.#unacked) this.#loop.send(f);
@@ -138,12 +150,37 @@ export class RunConnection {
     // A run the Worker no longer knows (404/410) or refuses for this assignment (409) is as stale as a 4409 close.
     if (httpStatus === 404 || httpStatus === 409 || httpStatus === 410) code = CLOSE_CODES.staleAssignment;
     if (code === CLOSE_CODES.staleAssignment || code === CLOSE_CODES.unauthorized) {
-      this.#lost = true;
-      this.#wake();
-      this.#o.onLost(code === CLOSE_CODES.staleAssignment ? `assignment ${this.#o.assignment} is no longer current` : `run socket refused: ${reason}`);
+      this.#giveUp(code === CLOSE_CODES.staleAssignment ? `assignment ${this.#o.assignment} is no longer current` : `run socket refused: ${reason}`);
       return 'stop';
     }
+    if (!this.#lost) this.#armAttachTimeout();
     return 'reconnect';
+  }
+
+  #giveUp(reason: string): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.#clearAttachTimeout();
+    this.#stopHeartbeat();
+    this.#wake();
+    this.#o.onLost(reason);
+  }
+
+  #armAttachTimeout(): void {
+    if (this.#attachTimer) return;
+    const ms = this.#o.attachTimeoutMs ?? this.#o.leaseMs;
+    this.#attachTimer = setTimeout(() => {
+      this.#attachTimer = null;
+      if (this.#attached) return;
+      this.#o.log.warn('run socket not attached in time; giving the run up', { runId: this.#o.runId, attachTimeoutMs: ms });
+      this.#loop.stop(1000, 'not attached in time');
+      this.#giveUp(`run socket not attached within ${ms} ms: the run's lease has run out`);
+    }, ms);
+  }
+
+  #clearAttachTimeout(): void {
+    if (this.#attachTimer) clearTimeout(this.#attachTimer);
+    this.#attachTimer = null;
   }
 
   #startHeartbeat(): void {

@@ -35,6 +35,7 @@ export const toRepo = (r: RepoRow): Repo => ({
   id: r.id, cloneUrl: r.cloneUrl, defaultBranch: r.defaultBranch, displayName: r.displayName,
   github: r.githubFullName ? { fullName: r.githubFullName, htmlUrl: r.htmlUrl ?? '', installationId: r.githubInstallationId } : null,
   sandbox: r.sandbox ?? { allowedHosts: [], limits: {} },
+  allowWorkflowChanges: r.allowWorkflowChanges,
   createdAt: r.createdAt,
 });
 

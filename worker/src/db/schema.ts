@@ -60,6 +60,8 @@ export const repos = sqliteTable('repos', {
   htmlUrl: text('html_url'),
   /** What its attempts' sandboxes let through beyond the runner's defaults (hosts, caps); null = defaults (issue 10). */
   sandbox: text('sandbox', { mode: 'json' }).$type<AttemptSandbox>(),
+  /** Its runs may change `.github/workflows/` (issue 11): off by default, a workflow runs with the repo's CI secrets. */
+  allowWorkflowChanges: integer('allow_workflow_changes', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 }, (t) => [index('repos_user').on(t.userId), index('repos_github').on(t.githubFullName)]);
 

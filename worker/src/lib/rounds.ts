@@ -119,6 +119,7 @@ export async function startRound(env: Env, db: Db, task: TaskRow, body: RoundReq
     taskId: task.id, messageId: message.id, instruction: message.content, history,
     repo: { cloneUrl: repo.cloneUrl, baseRef: task.baseRef, credentials: repo.githubFullName ? 'worker' : 'none' },
     sandbox: repo.sandbox,
+    allowWorkflowChanges: repo.allowWorkflowChanges,
     attempts, now, parent, retryOfRunId: retryOf?.id ?? null,
     budgetMicros: body.budgetUsd === undefined ? (await getBudgetDefaults(db, task.userId)).runMicros : Math.round(body.budgetUsd * 1e6),
   });

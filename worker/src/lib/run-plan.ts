@@ -44,6 +44,8 @@ export interface RoundInput {
   repo: { cloneUrl: string; baseRef: string; credentials: 'none' | 'worker' };
   /** The repository's sandbox settings, when it has any beyond the runners' defaults. */
   sandbox?: AttemptSandbox | null;
+  /** The repository lets its runs change `.github/workflows/` (issue 11). */
+  allowWorkflowChanges?: boolean;
   attempts: ResolvedAttempt[];
   budgetMicros: number | null;
   parent: ParentRun | null;
@@ -90,6 +92,7 @@ export function planRound(input: RoundInput): { rows: RunRow[]; newRuns: NewRun[
         executor: executorSpec(a.executor, a.profile, resume),
         limits: { maxTurns: LIMITS.defaultMaxTurns, maxTokens: LIMITS.defaultMaxTokens, maxFileBytes: LIMITS.defaultMaxFileBytes },
         ...(input.sandbox ? { sandbox: input.sandbox } : {}),
+        ...(input.allowWorkflowChanges ? { allowWorkflowChanges: true } : {}),
       });
     }
   }

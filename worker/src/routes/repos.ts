@@ -35,7 +35,7 @@ export const repoRoutes = new Hono<AppEnv>()
     const user = c.get('user');
     let row: RepoRow = {
       id: newId(), userId: user.id, cloneUrl: '', defaultBranch: body.defaultBranch ?? 'main', displayName: '',
-      githubFullName: null, githubInstallationId: null, htmlUrl: null, sandbox: null, createdAt: Date.now(),
+      githubFullName: null, githubInstallationId: null, htmlUrl: null, sandbox: null, allowWorkflowChanges: false, createdAt: Date.now(),
     };
     let cloneUrl = body.cloneUrl ?? '';
     if (body.github) {
@@ -61,7 +61,7 @@ export const repoRoutes = new Hono<AppEnv>()
     const { repo, kit } = await githubRepo(getDb(c.env.DB), c.env.DURSOR_ENCRYPTION_KEY, c.get('user').id, c.req.param('id'));
     return c.json({ issues: await listIssues(kit, repo.githubFullName) });
   })
-  /** Name, default branch, and what its attempts' sandboxes let through (issue 10: hosts, caps). */
+  /** Name, default branch, what its attempts' sandboxes let through (issue 10: hosts, caps), workflow changes (issue 11). */
   .patch('/:id', requireUser, jsonBody(UpdateRepoRequest), async (c) => {
     const body = c.req.valid('json');
     const db = getDb(c.env.DB);

@@ -103,6 +103,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     leaseMs: ms,
     ...(resume ? { resume } : {}),
     ...(spec.sandbox ? { sandbox: spec.sandbox } : {}),
+    ...(spec.allowWorkflowChanges ? { allowWorkflowChanges: true } : {}),
     // The runner checks its git connections with the deployment's own rule (issue 11).
     allowPrivateAddresses,
   };

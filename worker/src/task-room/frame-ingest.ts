@@ -13,6 +13,7 @@
 import type { RunEvent, RunStatus, StoredEvent } from '../../../protocol/src/index.ts';
 import { isTerminal } from '../../../protocol/src/index.ts';
 import { appendEvents } from './event-log.ts';
+import { redactEvent } from './redact-event.ts';
 import type { Room } from './room.ts';
 import { applyStatus, logEvent } from './run-lifecycle.ts';
 import { updateRun } from './run-store.ts';
@@ -36,7 +37,7 @@ export function ingestFrame(room: Room, run: RunState, events: readonly RunEvent
   const warn = (ts: number, message: string) => append(logEvent(run.runId, 'warn', message, ts));
 
   for (const raw of events) {
-    const ev = { ...raw, runId: run.runId } as RunEvent;
+    const ev = redactEvent({ ...raw, runId: run.runId } as RunEvent);
     if (ev.type === 'status') {
       if (!RUNNER_STATUSES.includes(ev.status)) {
         warn(ev.ts, `ignored status ${ev.status}: a runner reports only ${RUNNER_STATUSES.join(', ')}`);

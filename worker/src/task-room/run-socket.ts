@@ -1,10 +1,15 @@
 /**
- * A runner's per-run socket (`/run-stream?runId=…&assignment=N`, DESIGN §5). On connect the
- * room checks the assignment is current (else closes with staleAssignment), replaces any older
- * socket of the run, renews the lease and sends `attached {lastFrame, cancelRequested}`.
- * Frames are stored once per (run, frame): a frame ≤ last_frame is only acked again; a new one
- * is ingested in ONE transaction with the last_frame and lease update, then acked, then
- * broadcast to viewers. Heartbeats renew the lease. A bad message closes with badMessage.
+ * A runner's per-run socket (`/run-stream?runId=…&assignment=N`, DESIGN §5). Before the upgrade
+ * the room checks the assignment is current: an unknown run is refused with 404, a stale one
+ * (ended, another runner's, an older assignment) with 409, as JSON — a socket closed before its
+ * 101 is returned never delivers that close to the runner, which then waited for `attached`
+ * (issue 11). Otherwise it replaces any older socket of the run, renews the lease and sends
+ * `attached {lastFrame, cancelRequested}`.
+ * Frames are stored once per (run, frame): a frame ≤ last_frame is only acked again; the next one
+ * (frame-gate.ts: exactly last_frame + 1, inside the runner's promised limits) is ingested in ONE
+ * transaction with the last_frame and lease update, then acked, then broadcast to viewers.
+ * Heartbeats renew the lease. A bad message closes with badMessage; a frame the room's storage
+ * refuses closes with storeFailed (4500) and its reason, nothing of it stored or acked.
  * When the current assignment's last socket closes, the lease is cut to LIMITS.runSocketGraceMs:
  * a runner that reconnects in time renews it; one that died loses the run within seconds instead
  * of a whole lease (issue 9) — if another runner can take it then (alarm.ts asks the pool).
@@ -15,6 +20,7 @@ import { HEADER_RUNNER_ID } from '../lib/internal-headers.ts';
 import { broadcast } from './fanout.ts';
 import { armAlarm, leaseMs, renewLease } from './leases.ts';
 import type { Room } from './room.ts';
+import { refuseFrame, refuseText } from './frame-gate.ts';
 import { ingestFrame } from './frame-ingest.ts';
 import { runSockets, runTag } from './run-sockets.ts';
 import type { RunSocketAttachment } from './run-sockets.ts';
@@ -42,26 +48,29 @@ export function openRunSocket(room: Room, request: Request): Response {
   if (!runId || runId.length > 64 || !runnerId || !Number.isSafeInteger(assignment) || assignment < 1) {
     return jsonError(400, 'bad_request', 'runId, a positive assignment and a runner id are required');
   }
-  const [client, server] = Object.values(new WebSocketPair());
   const att: RunSocketAttachment = { kind: 'run', runId, assignment, runnerId };
-  room.ctx.acceptWebSocket(server, ['run', runTag(runId)]);
-  server.serializeAttachment(att);
-
   const run = getRun(room.sql, runId);
   const stale = staleReason(run, att);
-  if (stale || !run) {
-    closeQuietly(server, CLOSE_CODES.staleAssignment, stale ?? 'unknown run');
-  } else {
-    for (const old of runSockets(room.ctx, runId)) {
-      if (old !== server) closeQuietly(old, CLOSE_CODES.replaced, 'replaced by a newer connection');
-    }
-    renewLease(room, run);
-    sendJson(server, { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested });
+  if (!run) return jsonError(404, 'not_found', 'this task room does not know the run');
+  if (stale) return jsonError(409, 'stale_assignment', stale);
+
+  const [client, server] = Object.values(new WebSocketPair());
+  room.ctx.acceptWebSocket(server, ['run', runTag(runId)]);
+  server.serializeAttachment(att);
+  for (const old of runSockets(room.ctx, runId)) {
+    if (old !== server) closeQuietly(old, CLOSE_CODES.replaced, 'replaced by a newer connection');
   }
+  renewLease(room, run);
+  sendJson(server, { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested });
   return new Response(null, { status: 101, webSocket: client });
 }
 
 export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAttachment, data: string | ArrayBuffer): Promise<void> {
+  const unreadable = refuseText(data);
+  if (unreadable) {
+    closeQuietly(ws, CLOSE_CODES.badMessage, `policy: ${unreadable}`);
+    return;
+  }
   const msg = parseMessage(data, RunnerToRoom);
   if (!msg) {
     closeQuietly(ws, CLOSE_CODES.badMessage, 'message is not a valid frame or heartbeat');
@@ -83,7 +92,21 @@ export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAtta
     sendJson(ws, { type: 'ack', frame: run.lastFrame });
     return;
   }
-  const stored = storeFrame(room, run, msg);
+  const refused = refuseFrame(msg, run.lastFrame);
+  if (refused) {
+    closeQuietly(ws, CLOSE_CODES.badMessage, `policy: ${refused}`);
+    return;
+  }
+  let stored: StoredEvent[];
+  try {
+    stored = storeFrame(room, run, msg);
+  } catch (e) {
+    // The transaction rolled back: nothing of the frame is stored and it is not acked, so the
+    // runner resends it after reconnecting. Say why instead of throwing out of webSocketMessage,
+    // which left the runner with neither an ack nor a close.
+    closeQuietly(ws, CLOSE_CODES.storeFailed, `could not store frame ${msg.frame}: ${(e as Error)?.message ?? String(e)}`);
+    return;
+  }
   sendJson(ws, { type: 'ack', frame: msg.frame });
   broadcast(room.ctx, stored);
   await room.d1.flush();

@@ -4,6 +4,7 @@
  * vanish at any moment; a failed send must not abort the handler that already persisted state).
  */
 import type { z } from 'zod';
+import { utf8Bytes } from '../../../protocol/src/index.ts';
 
 export function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
@@ -46,10 +47,12 @@ export function sendText(ws: WebSocket, text: string): boolean {
   }
 }
 
-/** Close reasons are limited to 123 bytes by RFC 6455. */
+/** Close reasons are limited to 123 UTF-8 bytes by RFC 6455 (a longer one throws, and the socket stays open). */
 export function closeQuietly(ws: WebSocket, code: number, reason: string): void {
+  let cut = reason.slice(0, 123);
+  while (utf8Bytes(cut) > 123) cut = cut.slice(0, -1);
   try {
-    ws.close(code, reason.slice(0, 120));
+    ws.close(code, cut);
   } catch {
     // already closed
   }

@@ -14,6 +14,8 @@ export interface NewRun {
   limits: Assignment['limits'];
   /** The repository's sandbox settings at the time the round started (issue 10). */
   sandbox?: Assignment['sandbox'];
+  /** The repository's workflow allowance at the time the round started (issue 11). */
+  allowWorkflowChanges?: boolean;
 }
 
 /** What RunnerPool keeps in its queue; the full Assignment is built by TaskRoom at claim time. */

@@ -41,6 +41,18 @@ export function openRunStream(taskId: string, runId: string, assignment: number,
   });
 }
 
+/** A run-socket upgrade the room is expected to refuse: its status and JSON body (never a 101). */
+export async function refusedRunStream(taskId: string, runId: string, assignment: number, runnerId: string): Promise<{ status: number; body: unknown }> {
+  const res = await roomStub(taskId).fetch(new Request(`https://task-room/run-stream?runId=${encodeURIComponent(runId)}&assignment=${assignment}`, {
+    headers: { Upgrade: 'websocket', [HEADER_RUNNER_ID]: runnerId },
+  }));
+  if (res.webSocket) {
+    new TestSocket(res.webSocket).close();
+    throw new Error(`the run socket to ${runId} (assignment ${assignment}, ${runnerId}) was upgraded, not refused`);
+  }
+  return { status: res.status, body: await res.json() };
+}
+
 export function openRunner(runnerId: string, name = 'test-runner'): Promise<TestSocket> {
   return upgrade(poolStub(), 'https://runner-pool/connect', {
     [HEADER_RUNNER_ID]: runnerId,

@@ -46,6 +46,10 @@ export class CliExecutor implements Executor {
     a.validate(req);
     const stateDir = req.stateDir ?? join(tmpdir(), 'dursor-agents');
     const store = new SessionStore(stateDir);
+    // What the agent may print: the token it calls the gateway relay with, a key in its env.
+    const redactor = new Redactor();
+    redactor.add(req.runToken);
+    redactor.add(req.spec.directApiKey);
     const scratch = await createScratch(stateDir, req.runId);
     req.sandbox?.addScratch(scratch.root);
     try {
@@ -64,28 +68,25 @@ export class CliExecutor implements Executor {
           yield { type: 'log', level: 'info', message: `${a.id} session ${wanted} is not stored on this runner; starting a fresh session with the conversation so far` };
         } else {
           const plan = await a.restore(ctx, wanted, files);
-          outcome = yield* this.#attempt(ctx, scratch, req.instruction, plan, signal);
+          outcome = yield* this.#attempt(ctx, scratch, req.instruction, plan, redactor, signal);
           if (outcome.kind === 'resume-failed') {
             yield { type: 'log', level: 'warn', message: `${a.id} could not resume session ${wanted} (${outcome.reason}); starting a fresh session with the conversation so far` };
             outcome = null;
           }
         }
       }
-      outcome ??= yield* this.#attempt(ctx, scratch, promptWithHistory(req.instruction, req.history), null, signal);
+      outcome ??= yield* this.#attempt(ctx, scratch, promptWithHistory(req.instruction, req.history), null, redactor, signal);
       if (outcome.kind === 'done' && outcome.sessionId) {
         const files = await a.sessionFiles(scratch.home, outcome.sessionId).catch(() => []);
-        await store.save(a.id, outcome.sessionId, scratch.home, files).catch(() => {});
+        await store.save(a.id, outcome.sessionId, scratch.home, files, (text) => redactor.redactSecrets(text)).catch(() => {});
       }
     } finally {
       await scratch.remove().catch(() => {});
     }
   }
 
-  async *#attempt(ctx: CliContext, scratch: Scratch, prompt: string, resume: ResumePlan | null, signal: AbortSignal): AsyncGenerator<ExecutorEvent, Attempt> {
+  async *#attempt(ctx: CliContext, scratch: Scratch, prompt: string, resume: ResumePlan | null, redactor: Redactor, signal: AbortSignal): AsyncGenerator<ExecutorEvent, Attempt> {
     const a = this.adapter;
-    const redactor = new Redactor();
-    redactor.add(ctx.req.runToken);
-    redactor.add(ctx.req.spec.directApiKey);
     const spawn = await spawnSpec(ctx, scratch, this.binPath, a.args(ctx, prompt, resume), baseEnv(scratch, a.env(ctx)));
     const plan = ctx.req.sandbox;
     const proc = spawnCli({

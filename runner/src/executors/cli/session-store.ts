@@ -4,8 +4,12 @@
  * `<stateDir>/sessions/<executor>/<sessionId>/<path relative to HOME>`. Saved after a run, copied
  * into the next run's HOME by the executor's adapter. Entries older than SESSION_TTL_MS are
  * pruned on save. A follow-up that lands on another runner finds nothing and starts fresh.
+ *
+ * The files are kept for 14 days and hold everything the agent printed, so text files are saved
+ * through the caller's redaction (issue 11: the run's token, the keys in the agent's environment,
+ * the well-known secret shapes); a resumed agent sees `[redacted]` where a secret was.
  */
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
 const SESSION_TTL_MS = 14 * 24 * 3600_000;
@@ -52,14 +56,17 @@ export class SessionStore {
     return join(this.root, executor, id);
   }
 
-  async save(executor: string, id: string, home: string, rels: string[]): Promise<void> {
+  async save(executor: string, id: string, home: string, rels: string[], redact: (text: string) => string): Promise<void> {
     if (!isSafeSessionId(id) || rels.length === 0) return;
     const dir = this.#dir(executor, id);
     await rm(dir, { recursive: true, force: true });
     for (const rel of rels) {
       const to = join(dir, rel);
       await mkdir(dirname(to), { recursive: true });
-      await copyFile(join(home, rel), to);
+      const bytes = await readFile(join(home, rel));
+      // Session files are JSON / JSONL; a binary one (a NUL byte) is copied as it is.
+      if (bytes.includes(0)) await copyFile(join(home, rel), to);
+      else await writeFile(to, redact(bytes.toString('utf8')));
     }
     await this.#prune(executor, id);
   }

@@ -1,7 +1,8 @@
 /**
  * Settings → Repositories: list them (GitHub ones with their owner/name and link, each with its
- * sandbox settings), add one from GitHub when a connection exists (picker, loaded lazily), or
- * register a clone URL (the hint says whether this dursor takes http and local addresses).
+ * sandbox settings and whether its runs may change workflows), add one from GitHub when a
+ * connection exists (picker, loaded lazily), or register a clone URL (the hint says whether this
+ * dursor takes http and local addresses).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Repo } from '../../../../protocol/src/index.ts';
@@ -15,6 +16,7 @@ import { Link } from '../../components/link.tsx';
 import { ResourceList } from '../../components/resource-list.tsx';
 import { ErrorText, Field, StatusText } from '../../components/ui.tsx';
 import { RepoSandboxForm } from './repo-sandbox-form.tsx';
+import { RepoWorkflowsForm } from './repo-workflows-form.tsx';
 
 const GitHubRepoPicker = lazy(async () => (await import('./github-repo-picker.tsx')).GitHubRepoPicker, 'Loading the GitHub picker…');
 
@@ -64,6 +66,7 @@ function RepoRow(props: { repo: Repo }) {
         )}
         <span class="item-detail"><code>{r.cloneUrl}</code> · default branch <code>{r.defaultBranch}</code></span>
         <RepoSandboxForm repo={r} />
+        <RepoWorkflowsForm repo={r} />
       </div>
       <button type="button" class="secondary small" onClick={onDelete}>
         Remove<span class="visually-hidden"> {r.displayName}</span>

@@ -16,7 +16,7 @@ export async function insertRepo(db: Db, row: RepoRow): Promise<void> {
   await db.insert(repos).values(row);
 }
 
-export async function updateRepo(db: Db, userId: string, id: string, patch: Partial<Pick<RepoRow, 'displayName' | 'defaultBranch' | 'sandbox'>>): Promise<RepoRow | undefined> {
+export async function updateRepo(db: Db, userId: string, id: string, patch: Partial<Pick<RepoRow, 'displayName' | 'defaultBranch' | 'sandbox' | 'allowWorkflowChanges'>>): Promise<RepoRow | undefined> {
   return db.update(repos).set(patch).where(and(eq(repos.id, id), eq(repos.userId, userId))).returning().get();
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `repos` ADD `allow_workflow_changes` integer DEFAULT false NOT NULL;
