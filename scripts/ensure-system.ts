@@ -14,6 +14,8 @@ import { ensureDebianPackages } from './dev/debian-packages.ts';
 // Chromium is looked for where the browser tests launch it (e2e/harness/browser.ts).
 const needs = ensureDebianPackages({
   git: 'git', chromium: '/usr/bin/chromium', bubblewrap: 'bwrap', socat: 'socat', ripgrep: 'rg', buildah: 'buildah', mmdebstrap: 'mmdebstrap',
+  // `ip`: the runner's redirect test gives its own network namespace a public address (runner/test/guarded-http-redirects.test.ts).
+  iproute2: '/bin/ip',
 }, 'needed by the tests');
 if (needs) {
   console.error(`The tests need ${needs.missing.join(', ')} from Debian. Run: sudo sh -c '${needs.command}'`);

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const RUNNER_DEPENDENCIES = ['@anthropic-ai/sandbox-runtime', '@anthropic-ai/sdk', '@google/genai', 'diff', 'isomorphic-git', 'openai', 'ws', 'zod'];
+export const RUNNER_DEPENDENCIES = ['@anthropic-ai/sandbox-runtime', '@anthropic-ai/sdk', '@google/genai', 'diff', 'ipaddr.js', 'isomorphic-git', 'openai', 'ws', 'zod'];
 
 interface PackageJson {
   name?: string;

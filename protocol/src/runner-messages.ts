@@ -133,6 +133,12 @@ export const Assignment = z.object({
   sandbox: AttemptSandbox.optional(),
   /** The repository allows the run to change `.github/workflows/` (its setting, issue 11; absent = no). */
   allowWorkflowChanges: z.boolean().optional(),
+  /**
+   * The deployment's DURSOR_ALLOW_PRIVATE_URLS (issue 11): whether the runner's git connections may
+   * reach loopback, private and other special addresses (local development). Absent from older
+   * Workers: refused, the safe side.
+   */
+  allowPrivateAddresses: z.boolean().default(false),
 });
 export type Assignment = z.infer<typeof Assignment>;
 

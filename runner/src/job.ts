@@ -26,6 +26,8 @@ import { prepareWorkspace, type Workspace } from './workspace/workspace.ts';
 import { commitChanges, pushBranch, PushError } from './git/commit-push.ts';
 import { buildPatch } from './git/patch.ts';
 import { workerGitAuth, type GitAuth } from './git/credentials.ts';
+import { guardedGitHttp, type Resolve } from './git/guarded-http.ts';
+import type { HttpClient } from 'isomorphic-git';
 import { startGatewayRelay, type GatewayRelay } from './gateway-relay/relay.ts';
 import { openJobSandbox, prepareWorkspaceForSandbox, type SandboxDeps } from './sandbox/job-sandbox.ts';
 import type { AttemptSandbox } from './sandbox/attempt-sandbox.ts';
@@ -46,6 +48,8 @@ export interface JobDeps {
   workerProtocol?: () => number;
   /** What every attempt's sandbox hides and shows (sandbox/job-sandbox.ts); absent when the runner runs `--no-sandbox`. */
   sandbox?: SandboxDeps;
+  /** How git host names are resolved (default: the system's resolver); tests map names of their own. */
+  resolve?: Resolve;
 }
 
 const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
@@ -74,6 +78,8 @@ export class Job {
   #agentSession: string | undefined;
   /** The run's git credentials (asked from the Worker per network call), when its repo needs them. */
   #gitAuth: GitAuth | undefined;
+  /** Every git connection of the run, checked against the deployment's address policy (issue 11). */
+  #gitHttp: HttpClient;
   /** A clone still running after a cancel answered; the job is only done once it settled. */
   #lingering: Promise<unknown> = Promise.resolve();
 
@@ -86,6 +92,7 @@ export class Job {
     // A key the agent gets in its environment (the Cursor agent's) is as secret as the run token.
     this.#log.redactor.add(assignment.executor.directApiKey);
     this.#redactor = new EventRedactor(this.#log.redactor);
+    this.#gitHttp = guardedGitHttp({ allowPrivate: assignment.allowPrivateAddresses, resolve: deps.resolve });
     if (assignment.repo.credentials === 'worker') {
       this.#gitAuth = workerGitAuth({ baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment, redactor: this.#log.redactor });
     }
@@ -182,7 +189,7 @@ export class Job {
     if (!executor) throw new ExecutorError(`executor ${a.executor.id} is not installed on this runner`);
 
     this.#emit({ type: 'status', status: 'preparing' });
-    const preparing = prepareWorkspace(this.#deps.repoCache, { workDir: this.#deps.workDir, runId: a.runId, assignment: a.assignment, cloneUrl: a.repo.cloneUrl, baseRef: a.repo.baseRef, branch: a.branch, auth: this.#gitAuth }, this.#progress);
+    const preparing = prepareWorkspace(this.#deps.repoCache, { workDir: this.#deps.workDir, runId: a.runId, assignment: a.assignment, cloneUrl: a.repo.cloneUrl, baseRef: a.repo.baseRef, branch: a.branch, http: this.#gitHttp, auth: this.#gitAuth }, this.#progress);
     // A cancel during a long clone answers at once; the clone's workspace is removed when it lands,
     // and the job (its slot) is held until then so nothing writes after the runner calls it done.
     this.#lingering = preparing.then((ws) => (signal.aborted ? ws.remove() : undefined), () => {});
@@ -207,10 +214,10 @@ export class Job {
     this.#progress(changes.length ? `committed ${changes.length} file(s) as ${head.slice(0, 12)}` : 'no files changed');
     this.#checkpoint();
     this.#progress(`pushing ${a.branch}`);
-    await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, auth: this.#gitAuth });
+    await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, http: this.#gitHttp, auth: this.#gitAuth });
     if (signal.aborted) {
       // The cancel raced the push: take the branch back so a cancelled run leaves nothing behind.
-      await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, auth: this.#gitAuth, delete: true }).catch(() => {});
+      await pushBranch({ dir: ws.dir, gitCache: ws.gitCache, url: a.repo.cloneUrl, branch: a.branch, http: this.#gitHttp, auth: this.#gitAuth, delete: true }).catch(() => {});
       throw new CancelledError('aborted');
     }
     this.#progress(`pushed ${a.branch}`);

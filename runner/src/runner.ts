@@ -8,6 +8,7 @@ import { PoolConnection } from './connection/pool-connection.ts';
 import type { Executor } from './executors/types.ts';
 import { Job } from './job.ts';
 import type { SandboxDeps } from './sandbox/job-sandbox.ts';
+import type { Resolve } from './git/guarded-http.ts';
 import type { Logger } from './log.ts';
 import { RepoCache } from './workspace/repo-cache.ts';
 
@@ -27,6 +28,8 @@ export interface RunnerOptions {
   gatewayOutageMs?: number;
   /** Every attempt's sandbox (hidden and program dirs); absent under `--no-sandbox`. */
   sandbox?: SandboxDeps;
+  /** How git host names are resolved (default: the system's resolver); tests map names of their own. */
+  resolve?: Resolve;
   /** Called once when the Worker refuses this runner for good (exit non-zero). */
   onTerminal(reason: string): void;
 }
@@ -91,7 +94,7 @@ export class Runner {
     const job = new Job(a, {
       baseUrl: this.#o.baseUrl, credential: this.#o.credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
       repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log,
-      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs, sandbox: this.#o.sandbox,
+      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs, sandbox: this.#o.sandbox, resolve: this.#o.resolve,
       workerProtocol: () => this.#pool.workerProtocol,
     });
     this.jobs.set(a.runId, job);

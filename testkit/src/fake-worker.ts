@@ -77,6 +77,11 @@ export interface AssignInput {
    * TaskRoom closed a refused socket before returning its 101 (issue 11).
    */
   neverAttach?: boolean;
+  /**
+   * The deployment's DURSOR_ALLOW_PRIVATE_URLS as the assignment carries it. Default true: the fake
+   * world (git servers, this fake) lives on 127.0.0.1, like local development.
+   */
+  allowPrivateAddresses?: boolean;
 }
 /** What `GET /v1/git/credential` answers: the credential, 404 (null), or an error status. */
 export type GitCredentialAnswer = GitCredential | null | { status: number };
@@ -178,6 +183,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         leaseMs: input.leaseMs ?? opts.leaseMs ?? LIMITS.defaultLeaseMs,
         ...(input.resume ? { resume: input.resume } : {}),
         ...(input.allowWorkflowChanges !== undefined ? { allowWorkflowChanges: input.allowWorkflowChanges } : {}),
+        allowPrivateAddresses: input.allowPrivateAddresses ?? true,
       };
       fw.runs.set(runId, { ...newFakeRun(assignment), neverAttach: input.neverAttach ?? false });
       holders.set(runId, poolCredential);

@@ -25,7 +25,10 @@ describe('claim', () => {
     expect(Assignment.parse(a)).toEqual({
       runId: spec.runId, taskId: task.taskId, assignment: 1, attempt: 1, repo: { ...spec.repo, credentials: 'none' }, branch: spec.branch,
       instruction: spec.instruction, history: [], executor: spec.executor, runToken: a!.runToken, limits: spec.limits, leaseMs: 2000,
+      // The test Worker runs as local development (DURSOR_ALLOW_PRIVATE_URLS=true), and says so to the runner.
+      allowPrivateAddresses: true,
     });
+    expect(a!.allowPrivateAddresses).toBe(true);
     const claims = await verifyRunToken(env.DURSOR_ENCRYPTION_KEY, a!.runToken);
     expect(claims).toMatchObject({ runId: spec.runId, taskId: task.taskId });
     expect(claims!.exp - Date.now()).toBeGreaterThan(2 * 3600_000 - 60_000);
@@ -35,6 +38,24 @@ describe('claim', () => {
     const row = await roomRun(task.taskId, spec.runId);
     expect(Number(row.lease_until) - Date.now()).toBeGreaterThan(1000);
     expect(await runInDurableObject(room, (_, ctx) => ctx.storage.getAlarm())).not.toBeNull();
+  });
+
+  it('tells the runner the deployment\'s address policy: a deployment refuses private addresses (issue 11)', async () => {
+    const task = await seedTask(1);
+    const room = roomStub(task.taskId);
+    await room.createRuns(task.taskId, task.runs);
+    const a = await runInDurableObject(room, async (instance) => {
+      const env = (instance as unknown as { env: { DURSOR_ALLOW_PRIVATE_URLS: string } }).env;
+      const before = env.DURSOR_ALLOW_PRIVATE_URLS;
+      env.DURSOR_ALLOW_PRIVATE_URLS = 'false';
+      try {
+        return await instance.claim(task.runs[0].runId, 'runner-a');
+      } finally {
+        env.DURSOR_ALLOW_PRIVATE_URLS = before;
+      }
+    });
+    expect(a?.allowPrivateAddresses).toBe(false);
+    await poolStub().withdraw(task.runs[0].runId); // claimed directly: leave no offer behind for later tests
   });
 
   it('release puts the current assignment back in the queue and offers it again', async () => {

@@ -6,9 +6,9 @@
  */
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
+import type { HttpClient } from 'isomorphic-git';
 import type { ChangedPath } from './changes.ts';
-import { describeGitError } from '../workspace/git-errors.ts';
+import { gitStepFailure } from '../workspace/git-errors.ts';
 import type { GitAuth } from './credentials.ts';
 
 export const BOT = { name: 'dursor', email: 'bot@dursor.dev' };
@@ -46,6 +46,8 @@ export interface PushRequest {
   gitCache: object;
   url: string;
   branch: string;
+  /** The run's HTTP client (git/guarded-http.ts: its address policy). */
+  http: HttpClient;
   /** The run's git credentials, when its repo needs them. */
   auth?: GitAuth;
   /** Delete the remote branch instead (cleanup after a cancel that raced the push). */
@@ -56,11 +58,11 @@ export async function pushBranch(req: PushRequest): Promise<void> {
   let res;
   try {
     res = await git.push({
-      fs, http, dir: req.dir, url: req.url, cache: req.gitCache, ...req.auth?.(),
+      fs, http: req.http, dir: req.dir, url: req.url, cache: req.gitCache, ...req.auth?.(),
       ref: req.branch, remoteRef: `refs/heads/${req.branch}`, force: true, delete: req.delete,
     });
   } catch (e) {
-    throw new PushError(`push failed: ${describeGitError(e, req.url)}`);
+    throw new PushError(gitStepFailure('push', e, req.url));
   }
   const refStatus = res.refs?.[`refs/heads/${req.branch}`];
   if (!res.ok || (refStatus && !refStatus.ok)) {

@@ -6,6 +6,14 @@
 /** Getting a run's git credentials from the Worker failed; the message is the reason, secret-free. */
 export class GitAuthError extends Error {}
 
+/**
+ * A git connection the outbound address policy refused (git/guarded-http.ts, issue 11). Its
+ * message starts with `policy: ` and is the run's whole failure reason.
+ */
+export class AddressPolicyError extends Error {
+  readonly code = 'EDURSORPOLICY';
+}
+
 /** True when the URL carries user-info (credentials have no place in a clone URL). */
 export function hasUserInfo(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url.trim());
@@ -29,8 +37,23 @@ interface GitError {
   cause?: { code?: string; message?: string };
 }
 
+/** A failed git step as the run's reason: `<step> failed: <why>`, or the policy's own `policy: …`. */
+export function gitStepFailure(step: 'clone' | 'fetch' | 'push', err: unknown, url: string, ref?: string): string {
+  const why = describeGitError(err, url, ref);
+  return policyError(err) ? why : `${step} failed: ${why}`;
+}
+
+/** The policy refusal behind an error, also when isomorphic-git wrapped it. */
+function policyError(err: unknown): AddressPolicyError | null {
+  if (err instanceof AddressPolicyError) return err;
+  const cause = (err as { cause?: unknown; data?: { cause?: unknown } } | null)?.cause;
+  return cause instanceof AddressPolicyError ? cause : null;
+}
+
 export function describeGitError(err: unknown, url: string, ref?: string): string {
   if (err instanceof GitAuthError) return err.message;
+  const refused = policyError(err);
+  if (refused) return refused.message;
   const e = (err ?? {}) as GitError;
   const where = safeUrl(url);
   // Only our onAuthFailure cancels: the remote refused the credentials twice in a row.
@@ -55,7 +78,7 @@ function networkCode(err: unknown): string | null {
 
 /** Errors caused by the remote or the network (as opposed to the local repository). */
 export function isRemoteError(err: unknown): boolean {
-  if (err instanceof GitAuthError) return true;
+  if (err instanceof GitAuthError || policyError(err)) return true;
   const code = (err as GitError | null)?.code;
   return code === 'HttpError' || code === 'NotFoundError' || code === 'SmartHttpError' || code === 'UserCanceledError' || networkCode(err) !== null;
 }

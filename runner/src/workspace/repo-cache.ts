@@ -12,9 +12,9 @@ import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
+import type { HttpClient } from 'isomorphic-git';
 import { KeyedMutex } from './mutex.ts';
-import { describeGitError, hasUserInfo, isRemoteError, safeUrl } from './git-errors.ts';
+import { gitStepFailure, hasUserInfo, isRemoteError, safeUrl } from './git-errors.ts';
 import type { GitAuth } from '../git/credentials.ts';
 
 export interface PrepareResult {
@@ -40,8 +40,11 @@ export class RepoCache {
     return join(this.root, createHash('sha256').update(url).digest('hex').slice(0, 32));
   }
 
-  /** Makes the cache hold `ref` (network calls authenticated by `auth`, if any), then copies its .git to `<dest>/.git`. */
-  async prepare(url: string, ref: string, dest: string, progress: (msg: string) => void, auth?: GitAuth): Promise<PrepareResult> {
+  /**
+   * Makes the cache hold `ref`, then copies its .git to `<dest>/.git`. Network calls go through
+   * the run's `http` (git/guarded-http.ts: the run's address policy) with the run's `auth`, if any.
+   */
+  async prepare(url: string, ref: string, dest: string, progress: (msg: string) => void, http: HttpClient, auth?: GitAuth): Promise<PrepareResult> {
     if (hasUserInfo(url)) throw new GitStepError(`clone URL ${safeUrl(url)} must not carry credentials (user-info); dursor passes them only through onAuth`);
     return this.#mutex.run(url, async () => {
       const dir = this.dirFor(url);
@@ -50,18 +53,18 @@ export class RepoCache {
       let result: PrepareResult;
       if (fs.existsSync(join(dir, '.git', 'HEAD'))) {
         try {
-          result = { baseCommit: await this.#fetch(dir, url, ref, cache, auth), how: 'fetched' };
+          result = { baseCommit: await this.#fetch(dir, url, ref, cache, http, auth), how: 'fetched' };
           progress(`fetched ${safeUrl(url)} ${ref} into the repo cache`);
         } catch (e) {
           if (e instanceof GitStepError) throw e;
           // A cache that cannot be read or updated is rebuilt once rather than failing every run.
           progress(`repo cache unusable (${(e as Error).message}); cloning again`);
           await rm(dir, { recursive: true, force: true });
-          result = { baseCommit: await this.#clone(dir, url, ref, cache, auth), how: 'cloned' };
+          result = { baseCommit: await this.#clone(dir, url, ref, cache, http, auth), how: 'cloned' };
         }
       } else {
         progress(`cloning ${safeUrl(url)} ${ref} (depth 1)`);
-        result = { baseCommit: await this.#clone(dir, url, ref, cache, auth), how: 'cloned' };
+        result = { baseCommit: await this.#clone(dir, url, ref, cache, http, auth), how: 'cloned' };
       }
       await mkdir(dest, { recursive: true });
       await cp(join(dir, '.git'), join(dest, '.git'), { recursive: true });
@@ -70,7 +73,7 @@ export class RepoCache {
   }
 
   /** Clones into a temp dir and renames it into place, so a crash mid-clone never leaves a half cache. */
-  async #clone(dir: string, url: string, ref: string, cache: object, auth?: GitAuth): Promise<string> {
+  async #clone(dir: string, url: string, ref: string, cache: object, http: HttpClient, auth?: GitAuth): Promise<string> {
     const tmp = `${dir}.partial-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { recursive: true });
@@ -79,14 +82,14 @@ export class RepoCache {
       await git.clone({ fs, http, dir: tmp, url, ref: branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, cache, ...auth?.() });
     } catch (e) {
       await rm(tmp, { recursive: true, force: true });
-      throw new GitStepError(`clone failed: ${describeGitError(e, url, ref)}`);
+      throw new GitStepError(gitStepFailure('clone', e, url, ref));
     }
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
     return this.#resolve(dir, branch ? 'HEAD' : ref, url, ref, cache);
   }
 
-  async #fetch(dir: string, url: string, ref: string, cache: object, auth?: GitAuth): Promise<string> {
+  async #fetch(dir: string, url: string, ref: string, cache: object, http: HttpClient, auth?: GitAuth): Promise<string> {
     if (SHA.test(ref)) return this.#resolve(dir, ref, url, ref, cache);
     let fetched;
     try {
@@ -94,7 +97,7 @@ export class RepoCache {
     } catch (e) {
       // Remote-side problems are the run's failure; anything else means a broken cache.
       if (isRemoteError(e)) {
-        throw new GitStepError(`fetch failed: ${describeGitError(e, url, ref)}`);
+        throw new GitStepError(gitStepFailure('fetch', e, url, ref));
       }
       throw e;
     }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
+import git, { type HttpClient } from 'isomorphic-git';
 import type { RepoCache } from './repo-cache.ts';
 import type { GitAuth } from '../git/credentials.ts';
 
@@ -26,6 +26,8 @@ export interface WorkspaceRequest {
   cloneUrl: string;
   baseRef: string;
   branch: string;
+  /** The run's HTTP client for git (git/guarded-http.ts: its address policy). */
+  http: HttpClient;
   /** The run's git credentials, when its repo needs them. */
   auth?: GitAuth;
 }
@@ -40,7 +42,7 @@ export async function prepareWorkspace(cache: RepoCache, req: WorkspaceRequest, 
   await rm(path, { recursive: true, force: true });
   const remove = () => rm(path, { recursive: true, force: true });
   try {
-    const { baseCommit, how } = await cache.prepare(req.cloneUrl, req.baseRef, path, progress, req.auth);
+    const { baseCommit, how } = await cache.prepare(req.cloneUrl, req.baseRef, path, progress, req.http, req.auth);
     const gitCache = {};
     await git.branch({ fs, dir: path, ref: req.branch, object: baseCommit, force: true });
     await git.checkout({ fs, dir: path, ref: req.branch, force: true, cache: gitCache });

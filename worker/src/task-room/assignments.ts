@@ -21,6 +21,7 @@ import { closeRunSockets } from './run-sockets.ts';
 import { getRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
 import { stopChange } from './stop-reason.ts';
+import { allowPrivateUrls } from '../lib/url-policy.ts';
 
 /** Run tokens outlive any sane run; the gateway also refuses tokens of finished runs. */
 export const RUN_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
@@ -70,7 +71,7 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
   broadcast(room.ctx, events);
   await armAlarm(room, now + ms);
   await room.d1.flush();
-  return toAssignment(run, taskId, runToken, ms, executor, resume);
+  return toAssignment(run, taskId, runToken, ms, executor, resume, allowPrivateUrls(room.env));
 }
 
 /** A queued run that can never start (its Cursor key is gone) fails instead of being handed out. */
@@ -85,7 +86,7 @@ async function failUnstartable(room: Room, runId: string, reason: string): Promi
   await room.d1.flush();
 }
 
-function toAssignment(run: RunState, taskId: string, runToken: string, ms: number, executor: ExecutorSpec, resume: Resume | undefined): Assignment {
+function toAssignment(run: RunState, taskId: string, runToken: string, ms: number, executor: ExecutorSpec, resume: Resume | undefined, allowPrivateAddresses: boolean): Assignment {
   const spec = run.spec;
   return {
     runId: run.runId,
@@ -103,6 +104,8 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
     ...(resume ? { resume } : {}),
     ...(spec.sandbox ? { sandbox: spec.sandbox } : {}),
     ...(spec.allowWorkflowChanges ? { allowWorkflowChanges: true } : {}),
+    // The runner checks its git connections with the deployment's own rule (issue 11).
+    allowPrivateAddresses,
   };
 }
 
