@@ -5,7 +5,7 @@
  * wrangler dev; a viewer socket records, for every `text` event, now − event.ts (both clocks are
  * this machine's). The baseline, measured in the same run, is one HTTP round trip to the same
  * Worker (`GET /v1/auth/state`). Printed: p50/p99 of both and their ratio. Batching on the runner
- * (≤100 ms per frame, DESIGN §5) is part of what is measured, on purpose.
+ * (≤100 ms per frame, docs/architecture.md §5) is part of what is measured, on purpose.
  */
 import { performance } from 'node:perf_hooks';
 import { registrationToken, startRunner } from '../e2e/harness/runner.ts';

@@ -1,7 +1,7 @@
 /**
  * Installs the coding-agent CLIs the runner drives (Claude Code, Codex, Gemini CLI) from npm into
  * `.dursor/clis` (git-ignored), at the exact versions the runner's executors and tests were proven
- * against (shared/FIELD-NOTES.md). Idempotent: when every pinned version is already there, it only
+ * against (runner/README.md, "Agent CLIs"). Idempotent: when every pinned version is already there, it only
  * says so. Tests find the binaries in `.dursor/clis/node_modules/.bin`.
  *
  *   node scripts/install-clis.ts            # install / verify

@@ -1,5 +1,5 @@
 /**
- * RunEvent: the one event type (DESIGN §5). The runner emits it, TaskRoom stores it with a
+ * RunEvent: the one event type (docs/architecture.md §5). The runner emits it, TaskRoom stores it with a
  * gapless per-task `seq`, and the web UI renders it. No mapping in between.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Executors a runner can advertise and an attempt can ask for (DESIGN §3), and which model-profile
+ * Executors a runner can advertise and an attempt can ask for (docs/architecture.md §3), and which model-profile
  * providers each can run on.
  */
 import { z } from 'zod';

@@ -2,7 +2,7 @@
  * Numeric limits shared by Worker, runner and web. Every value cites why it exists.
  */
 export const LIMITS = {
-  /** Event batching on the runner (DESIGN §5): flush a frame every ≤100 ms, or once it holds ≤256 KiB of events. */
+  /** Event batching on the runner (docs/architecture.md §5): flush a frame every ≤100 ms, or once it holds ≤256 KiB of events. */
   batchMaxDelayMs: 100,
   batchMaxBytes: 256 * 1024,
   /** A single event's text is cut to this size so one frame always fits a WebSocket message (workerd: 1 MiB). */
@@ -39,7 +39,7 @@ export const LIMITS = {
   eventMaxDepth: 32,
   /** The unified patch carried by a `result` event and stored in D1 (D1 row limit is 2 MB). */
   patchMaxBytes: 512 * 1024,
-  /** Default lease for an assigned run; renewed by heartbeats every leaseMs/3 (DESIGN §6). */
+  /** Default lease for an assigned run; renewed by heartbeats every leaseMs/3 (docs/architecture.md §6). */
   defaultLeaseMs: 30_000,
   /**
    * A leased run whose runner's run socket closed and did not come back within this time is

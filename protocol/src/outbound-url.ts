@@ -1,5 +1,5 @@
 /**
- * The outbound URL policy (DESIGN §7, issue 11): which URLs dursor and its runners may fetch —
+ * The outbound URL policy (docs/architecture.md §7, issue 11): which URLs dursor and its runners may fetch —
  * repository clone URLs, model base URLs, the GitHub API and web roots. One rule, shared by the
  * Worker (checked when a URL is saved and again before each fetch) and the runner (checked where
  * the git connection is made, on every address a host name resolves to and on every redirect).

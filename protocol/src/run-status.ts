@@ -1,5 +1,5 @@
 /**
- * Run status machine (DESIGN §2). `transition` is the only place that decides whether a
+ * Run status machine (docs/architecture.md §2). `transition` is the only place that decides whether a
  * status change is legal; TaskRoom calls it for every change it stores.
  *
  *   queued → assigned → preparing → running → finishing → succeeded | failed | cancelled

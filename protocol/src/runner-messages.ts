@@ -1,5 +1,5 @@
 /**
- * Messages between a runner and the Worker (DESIGN §1, §5, §6).
+ * Messages between a runner and the Worker (docs/architecture.md §1, §5, §6).
  *
  * Two kinds of socket, both dialled by the runner with `Authorization: Bearer <runner credential>`:
  * - pool socket  `GET /v1/runners/connect`          → RunnerPool DO: hello, capacity, accept/reject ↔ welcome, assign

@@ -1,7 +1,7 @@
 /**
  * Messages to the browser's live sockets.
  *
- * TaskRoom → viewer on `GET /v1/tasks/:id/live?after=<seq>` (DESIGN §5): replay first (events
+ * TaskRoom → viewer on `GET /v1/tasks/:id/live?after=<seq>` (docs/architecture.md §5): replay first (events
  * with seq > after), then one `sync`, then live `events`. The client drops any event with seq ≤
  * the last it has, so resends are harmless.
  *

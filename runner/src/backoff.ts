@@ -2,7 +2,7 @@
  * Reconnect delays: "full jitter" exponential backoff (delay = random × min(cap, base × 2^n)),
  * so a fleet of runners that lost the Worker at the same moment does not reconnect in lockstep.
  * The attempt counter resets only after a connection stayed up for `stableMs`, so a server that
- * accepts and immediately drops us still backs off (DESIGN §6).
+ * accepts and immediately drops us still backs off (docs/architecture.md §6).
  */
 export interface BackoffOptions {
   baseMs?: number;

@@ -1,5 +1,5 @@
 /**
- * Helpers for cancel (DESIGN §6): wait for work unless the run is aborted, and give aborted
+ * Helpers for cancel (docs/architecture.md §6): wait for work unless the run is aborted, and give aborted
  * work a grace period before abandoning it.
  */
 export class CancelledError extends Error {}

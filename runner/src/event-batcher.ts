@@ -1,5 +1,5 @@
 /**
- * Groups a run's events into frames (DESIGN §5): a frame goes out when the oldest pending event
+ * Groups a run's events into frames (docs/architecture.md §5): a frame goes out when the oldest pending event
  * is `maxDelayMs` old, or the batch reaches `maxEvents` events (LIMITS.frameMaxEvents) or
  * `maxBytes` bytes, or on flush(). Every event is first fitted to the run socket's promises
  * (event-fit.ts: text cut at `maxTextBytes`, ≤ LIMITS.eventMaxBytes, ≤ LIMITS.eventMaxDepth), and

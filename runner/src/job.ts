@@ -1,5 +1,5 @@
 /**
- * One run, start to finish (DESIGN §1, §4, §6):
+ * One run, start to finish (docs/architecture.md §1, §4, §6):
  *   preparing → workspace (clone/fetch) → running → executor → finishing → policy
  *   → commit → push → result (succeeded | failed | cancelled).
  * Every step's failure becomes a `failed` result with a readable reason. Cancel aborts the

@@ -1,7 +1,7 @@
 /**
  * One-line structured logs (JSON per line) on stdout, with every line passed through a redactor
  * first: the shared secret shapes (protocol/src/secrets.ts: dursor's own prefixes, GitHub, OpenAI,
- * Anthropic, Google…), bearer values, URL user-info, and any secret registered at runtime never reach the output (DESIGN §7).
+ * Anthropic, Google…), bearer values, URL user-info, and any secret registered at runtime never reach the output (docs/architecture.md §7).
  */
 import { redactPatterns, SecretRedactor } from '../../protocol/src/secrets.ts';
 

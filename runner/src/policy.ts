@@ -1,5 +1,5 @@
 /**
- * File policy, enforced on the actual files after the executor (DESIGN §4) — never on the
+ * File policy, enforced on the actual files after the executor (docs/architecture.md §4) — never on the
  * prompt. A run violates it when:
  *   - anything under .git/ changed (compared with a snapshot taken right before the executor),
  *   - any path has a `.git` component in any spelling some git or filesystem treats as `.git`

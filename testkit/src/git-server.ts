@@ -3,7 +3,7 @@
  * repositories in a temp directory, so isomorphic-git and native git clone, fetch and push
  * exactly as they would against a real host. Listens on 127.0.0.1 only.
  * Bare repos get `http.receivepack=true` (push allowed) and HEAD on an existing branch
- * (without it clones fail "Could not find HEAD") — see FIELD-NOTES.
+ * (without it clones fail "Could not find HEAD").
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

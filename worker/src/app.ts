@@ -1,5 +1,5 @@
 /**
- * The Hono app under /v1 (DESIGN §1, protocol/README.md route table): chained sub-apps so the
+ * The Hono app under /v1 (docs/architecture.md §1, protocol/README.md route table): chained sub-apps so the
  * typed client (`hc<AppType>`) works for the web app. Cross-cutting: cross-origin refusal
  * (middleware/same-origin.ts), request body limit, one JSON error shape for every failure, JSON
  * 404 for unknown routes.

@@ -1,5 +1,5 @@
 /**
- * The LLM gateway per provider (DESIGN §3, issue 3): the run token arrives the way each SDK/CLI
+ * The LLM gateway per provider (docs/architecture.md §3, issue 3): the run token arrives the way each SDK/CLI
  * sends its key, the upstream sees only the real key in its own header style, the answer streams
  * through byte-identical and unbuffered, and the provider's usage fields are recorded exactly and
  * priced with the price table.

@@ -1,5 +1,5 @@
 /**
- * The runner's pool socket (`/v1/runners/connect`, DESIGN §1): says `hello` on every connect
+ * The runner's pool socket (`/v1/runners/connect`, docs/architecture.md §1): says `hello` on every connect
  * (with the runs still active, so a reconnect does not orphan them), receives `assign`, and
  * carries accept / reject / capacity. Redials with backoff; protocolTooOld, unauthorized and
  * replaced are terminal and reported through onTerminal.

@@ -1,5 +1,5 @@
 /**
- * A run's socket to its TaskRoom (`/v1/runs/:id/stream?assignment=N`, DESIGN §5–6).
+ * A run's socket to its TaskRoom (`/v1/runs/:id/stream?assignment=N`, docs/architecture.md §5–6).
  * Frames are numbered 1, 2, 3… per assignment and kept until acked (acks are cumulative).
  * After every (re)connect TaskRoom says `attached { lastFrame }`: frames ≤ lastFrame are
  * dropped, the rest are resent in order before any new frame, so the stored log has no gap and

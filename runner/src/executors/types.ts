@@ -1,5 +1,5 @@
 /**
- * The executor contract (DESIGN §3): an executor edits files in the workspace and yields
+ * The executor contract (docs/architecture.md §3): an executor edits files in the workspace and yields
  * RunEvents; it never runs git write commands. A failure it wants reported as the run's reason
  * is thrown as ExecutorError; a policy breach it caught itself (e.g. a tool path escaping the
  * workspace) is thrown as PolicyViolationError so the run fails with that reason.

@@ -1,5 +1,5 @@
 /**
- * Commit and push the run's change (DESIGN §4): stage exactly the changed paths (add/remove),
+ * Commit and push the run's change (docs/architecture.md §4): stage exactly the changed paths (add/remove),
  * commit as the dursor bot with `dursor: <first line of the instruction>` and a
  * `Dursor-Run: <runId>` trailer, then force-push to refs/heads/<branch>. The branch belongs to
  * the run, so a re-queued run may overwrite an earlier partial push of the same run.

@@ -1,5 +1,5 @@
 /**
- * Git credentials of one run (issue 4, DESIGN §4). When the assignment says
+ * Git credentials of one run (issue 4, docs/architecture.md §4). When the assignment says
  * `repo.credentials: 'worker'`, every isomorphic-git network call of the run (cache clone/fetch,
  * push) gets its own `onAuth` + `onAuthFailure`, which ask the Worker
  * (`GET /v1/git/credential?runId=…&assignment=N`) at the moment the remote wants them — with the

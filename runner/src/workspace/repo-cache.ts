@@ -1,5 +1,5 @@
 /**
- * Per-repo git cache (DESIGN §4): `<work-dir>/cache/<sha256(url)>` holds a bare-ish clone
+ * Per-repo git cache (docs/architecture.md §4): `<work-dir>/cache/<sha256(url)>` holds a bare-ish clone
  * (depth 1, single branch, no checkout) made with isomorphic-git over http(s). The first run
  * of a repo clones; later runs `fetch` only what is new. A per-repo mutex keeps concurrent runs
  * from racing on the cache, and a run's workspace gets a copy of the cache's .git made under

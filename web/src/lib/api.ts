@@ -1,6 +1,6 @@
 /**
  * The one fetch wrapper: same-origin cookie auth, JSON bodies, an `Idempotency-Key` on every
- * create POST (so a double click or a retried request makes one thing, DESIGN §6), and every
+ * create POST (so a double click or a retried request makes one thing, docs/architecture.md §6), and every
  * response parsed by a protocol schema before it reaches the UI. Failures of any kind become an
  * `ApiError` whose message can be shown to the user as is.
  */

@@ -1,7 +1,7 @@
 /**
  * New-task form logic kept out of the component (pure, unit-tested): validating the attempts
  * editor into a CreateRunsRequest, and reusing idempotency keys across retries so a retried or
- * double submit makes one task and one set of runs (DESIGN §6).
+ * double submit makes one task and one set of runs (docs/architecture.md §6).
  */
 import { EXECUTOR_NAMES, EXECUTOR_PROVIDERS, LIMITS } from '../../../protocol/src/index.ts';
 import type { CreateRunsRequest, ExecutorId, ModelProfile } from '../../../protocol/src/index.ts';

@@ -1,5 +1,5 @@
 /**
- * The gateway's shared path (DESIGN §3), one Hono sub-app per provider adapter:
+ * The gateway's shared path (docs/architecture.md §3), one Hono sub-app per provider adapter:
  * token → run access (run-access.ts) → budget check (budget.ts) → the request forwarded to
  * `${profile.baseUrl}<rest><query>` with the real key in the provider's header → the upstream
  * response streamed back unchanged (status, content type, body) up to the answer cap

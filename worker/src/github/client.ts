@@ -1,5 +1,5 @@
 /**
- * Octokit clients for a user's GitHub connection (DESIGN §4): a GitHub App through @octokit/app
+ * Octokit clients for a user's GitHub connection (docs/architecture.md §4): a GitHub App through @octokit/app
  * (JWT for app endpoints, installation tokens for repositories, cached in D1 by token-cache.ts)
  * or a personal access token through @octokit/core. Every client talks to the connection's API
  * base URL, which is also how tests point dursor at a fake GitHub.

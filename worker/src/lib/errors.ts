@@ -1,5 +1,5 @@
 /**
- * The one error shape of the API (`{ error: { code, message } }`, DESIGN §7). Routes throw
+ * The one error shape of the API (`{ error: { code, message } }`, docs/architecture.md §7). Routes throw
  * HttpError; app.onError turns it into JSON. Anything else becomes a stackless 500.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

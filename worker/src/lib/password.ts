@@ -1,5 +1,5 @@
 /**
- * Password hashing (DESIGN §2): PBKDF2-SHA256 via WebCrypto, 16-byte random salt per user,
+ * Password hashing (docs/architecture.md §2): PBKDF2-SHA256 via WebCrypto, 16-byte random salt per user,
  * 100 000 iterations — the most workerd allows (it refuses higher counts).
  */
 import { fromBase64, toBase64 } from './base64.ts';

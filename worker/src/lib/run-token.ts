@@ -1,5 +1,5 @@
 /**
- * Per-run tokens for the LLM gateway (DESIGN §3): `drt_<payload>.<sig>` where payload is
+ * Per-run tokens for the LLM gateway (docs/architecture.md §3): `drt_<payload>.<sig>` where payload is
  * base64url JSON `{ runId, taskId, exp }` and sig is HMAC-SHA256 over it with a key derived from
  * DURSOR_ENCRYPTION_KEY. The gateway also checks that the run is still active, so a token dies
  * with its run even before `exp`.

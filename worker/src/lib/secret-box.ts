@@ -1,5 +1,5 @@
 /**
- * Secrets at rest (DESIGN §2, §7): AES-256-GCM with the key from DURSOR_ENCRYPTION_KEY (base64 of
+ * Secrets at rest (docs/architecture.md §2, §7): AES-256-GCM with the key from DURSOR_ENCRYPTION_KEY (base64 of
  * 32 bytes), a random 96-bit IV per value, stored as base64(iv ‖ ciphertext+tag).
  * A missing or malformed key fails at use with a clear server_misconfigured error.
  */

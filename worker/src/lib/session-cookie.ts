@@ -1,5 +1,5 @@
 /**
- * The browser session cookie (DESIGN §7): HttpOnly, SameSite=Lax, 30 days; D1 stores only
+ * The browser session cookie (docs/architecture.md §7): HttpOnly, SameSite=Lax, 30 days; D1 stores only
  * SHA-256 of the value.
  * - Over https (a deployment) it is `__Host-dursor_session`: Secure, Path=/, no Domain. The browser
  *   refuses to take a cookie of that name from http or from a sibling host, so nobody can plant

@@ -1,5 +1,5 @@
 /**
- * zod validation at the boundary (DESIGN §7) with one error shape: a failed parse becomes
+ * zod validation at the boundary (docs/architecture.md §7) with one error shape: a failed parse becomes
  * 400 `{ error: { code: 'invalid_request', message } }` whose message names each bad field.
  * Malformed JSON never reaches here: hono's validator throws, and app.onError maps it to
  * 400 invalid_json. A body that is not JSON at all is a 415: hono's validator would read it as

@@ -1,5 +1,5 @@
 /**
- * Route guards (DESIGN §7). requireUser: a signed-in user or API token; a runner credential is
+ * Route guards (docs/architecture.md §7). requireUser: a signed-in user or API token; a runner credential is
  * refused with 403 (it opens only runner routes). requireOwner: additionally the owner role.
  * requireRunner: a runner credential, for the two runner sockets.
  */

@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key on create POSTs (DESIGN §6: "a double submit makes one set of runs").
+ * Idempotency-Key on create POSTs (docs/architecture.md §6: "a double submit makes one set of runs").
  * Keys are scoped to the user. The first request claims the key with a placeholder row
  * (INSERT … ON CONFLICT DO NOTHING — atomic in D1), runs, and stores its status and body.
  * A repeat replays the stored response with `Idempotent-Replayed: true`; a repeat that arrives

@@ -1,5 +1,5 @@
 /**
- * dispatch(): hands waiting offers to runners (DESIGN §1). FIFO over offers nobody holds; each
+ * dispatch(): hands waiting offers to runners (docs/architecture.md §1). FIFO over offers nobody holds; each
  * goes to a ready runner that has its executor, has not rejected it, and has free capacity
  * (slots − active runs − offers already handed to it and not yet accepted), most free first.
  *

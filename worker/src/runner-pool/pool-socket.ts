@@ -1,5 +1,5 @@
 /**
- * A runner's pool socket (`/connect`, DESIGN §1, §6). The runner says `hello` (refused with
+ * A runner's pool socket (`/connect`, docs/architecture.md §1, §6). The runner says `hello` (refused with
  * protocolTooOld below MIN_RUNNER_PROTOCOL, checked before the full parse because an old runner's
  * hello may not match today's schema), then reports `capacity`, and `accept`s or `reject`s each
  * pushed `assign`. When its socket closes, offers it had not accepted go back to TaskRoom and on

@@ -1,5 +1,5 @@
 /**
- * The alarm handler: everything that happens because time passed (DESIGN §6).
+ * The alarm handler: everything that happens because time passed (docs/architecture.md §6).
  * - A run whose runner's socket closed and did not come back within the grace (run-socket.ts) is
  *   taken away only if another connected runner can start it now (the pool says); otherwise it
  *   keeps its full lease, so a runner cut off by a network outage carries on when it is back.

@@ -1,5 +1,5 @@
 /**
- * cancelRun (DESIGN §6): a user's cancel, through stopRun. Terminal runs are left as they are; a
+ * cancelRun (docs/architecture.md §6): a user's cancel, through stopRun. Terminal runs are left as they are; a
  * run the room does not know is an error for the route to answer.
  */
 import { isTerminal } from '../../../protocol/src/index.ts';

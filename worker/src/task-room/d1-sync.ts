@@ -1,5 +1,5 @@
 /**
- * Mirrors run state into D1 (DESIGN §1: D1 holds what is listed and searched). Each run row in
+ * Mirrors run state into D1 (docs/architecture.md §1: D1 holds what is listed and searched). Each run row in
  * DO SQLite carries `version`/`synced_version`; a flush writes every unsynced run's current state
  * (status, runner, retries, timings, first token, error and, once a result exists, branch,
  * commits, files, stats, patch, summary, agent session), inserts the run's assistant message (id

@@ -1,5 +1,5 @@
 /**
- * The task's event log (DESIGN §5): every RunEvent stored once, numbered with a gapless per-task
+ * The task's event log (docs/architecture.md §5): every RunEvent stored once, numbered with a gapless per-task
  * `seq` starting at 1. Callers append inside `ctx.storage.transactionSync` together with the
  * run-state change the events describe, so the log and the state never disagree.
  */

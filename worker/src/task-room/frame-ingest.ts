@@ -1,5 +1,5 @@
 /**
- * Stores one frame's events for a run (DESIGN §5). Runs inside the caller's transaction. Each
+ * Stores one frame's events for a run (docs/architecture.md §5). Runs inside the caller's transaction. Each
  * event is forced onto the socket's run, then:
  * - `status` preparing/running/finishing is applied through transition(); anything else (an
  *   illegal step, or a status only TaskRoom may set) is stored as a `log` warn event instead;

@@ -1,5 +1,5 @@
 /**
- * Lease deadlines and the one alarm that multiplexes every TaskRoom deadline (DESIGN §5, §6):
+ * Lease deadlines and the one alarm that multiplexes every TaskRoom deadline (docs/architecture.md §5, §6):
  * run leases, cancel deadlines, offer retries and D1 write-back retries. All deadlines live in
  * the runs table, so the alarm is just "the earliest of them"; the handler (alarm.ts) recomputes
  * it from storage and is therefore idempotent. Renewing a lease only moves a deadline later, so

@@ -1,5 +1,5 @@
 /**
- * A runner's per-run socket (`/run-stream?runId=…&assignment=N`, DESIGN §5). Before the upgrade
+ * A runner's per-run socket (`/run-stream?runId=…&assignment=N`, docs/architecture.md §5). Before the upgrade
  * the room checks the assignment is current: an unknown run is refused with 404, a stale one
  * (ended, another runner's, an older assignment) with 409, as JSON — a socket closed before its
  * 101 is returned never delivers that close to the runner, which then waited for `attached`

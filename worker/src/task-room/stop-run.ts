@@ -1,5 +1,5 @@
 /**
- * Stopping a run, the one mechanism behind a user's cancel and a spent budget (DESIGN §6). A run no
+ * Stopping a run, the one mechanism behind a user's cancel and a spent budget (docs/architecture.md §6). A run no
  * runner holds (queued or lost) ends on the spot with `end.to` (a queued one is also withdrawn from
  * the pool). A leased run gets `cancel_requested` and a deadline: the `cancel` message goes down its
  * run socket now, or in `attached` when the runner (re)connects; the runner's `result` ends it, and

@@ -1,5 +1,5 @@
 /**
- * A viewer's socket (`/live?after=N`, DESIGN §5): replay every stored event with seq > N in
+ * A viewer's socket (`/live?after=N`, docs/architecture.md §5): replay every stored event with seq > N in
  * chunks of LIMITS.replayChunkEvents, then `sync {seq}`, then live events via fanout.ts. The
  * replay is synchronous SQLite reads and sends inside this one handler, and the socket joins the
  * `viewer` tag before it starts, so no live event can fall between replay and sync.

@@ -1,5 +1,5 @@
 /**
- * The environment an agent CLI sees (DESIGN §3, §7): built from nothing, never copied from the
+ * The environment an agent CLI sees (docs/architecture.md §3, §7): built from nothing, never copied from the
  * runner's own env, so no runner credential, registration token or inherited provider key can
  * reach the agent or the commands it runs. Only PATH (with the runner's Node first, the CLIs are
  * Node programs), the per-run HOME and TMPDIR, LANG, and the executor's own variables.

@@ -1,5 +1,5 @@
 /**
- * One Executor for every agent CLI (DESIGN §3), driven by a CliAdapter: per-run scratch HOME,
+ * One Executor for every agent CLI (docs/architecture.md §3), driven by a CliAdapter: per-run scratch HOME,
  * settings written by the adapter, the CLI spawned in the workspace with a scrubbed env, its JSONL
  * mapped to RunEvents, and the agent's session id reported (`session` event) and its files kept
  * for a follow-up. A follow-up resumes the stored session; when that session is not on this

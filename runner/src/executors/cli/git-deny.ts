@@ -1,5 +1,5 @@
 /**
- * The git commands no agent may run (DESIGN §4: dursor owns every git operation). Each CLI turns
+ * The git commands no agent may run (docs/architecture.md §4: dursor owns every git operation). Each CLI turns
  * this list into its own permission settings; prefix rules can be side-stepped (`env git …`, a
  * script), so the runner still fails any run whose `.git` changed (policy.ts).
  */

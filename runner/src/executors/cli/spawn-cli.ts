@@ -1,5 +1,5 @@
 /**
- * Runs one agent CLI process (DESIGN §3, §6): spawned in the workspace with exactly the env it is
+ * Runs one agent CLI process (docs/architecture.md §3, §6): spawned in the workspace with exactly the env it is
  * given, in its own process group (so the tools it starts die with it), stdin closed, stdout split
  * into lines (the CLIs print JSONL), and the tail of stderr kept for a readable failure reason.
  * Cancel sends SIGTERM to the whole group, then SIGKILL after the grace period. What the process

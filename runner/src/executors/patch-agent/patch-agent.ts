@@ -1,5 +1,5 @@
 /**
- * The patch agent (DESIGN §3): dursor's own multi-turn tool loop (tool-loop.ts) over the official
+ * The patch agent (docs/architecture.md §3): dursor's own multi-turn tool loop (tool-loop.ts) over the official
  * SDKs, pointed at the Worker's LLM gateway (`${gatewayBaseUrl}${gatewayPath}`) with the per-run
  * token as its key. This module checks the spec and picks the wire adapter: Anthropic Messages
  * (`@anthropic-ai/sdk`), Gemini (`@google/genai`), or for openai / openai-compatible profiles
