@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, parseConfig, USAGE } from './config.ts';
 import { createLogger } from './log.ts';
-import { ensureRegistered, RegistrationError } from './registration.ts';
+import { ensureRegistered, RegistrationError, saveIdentity } from './registration.ts';
 import { Runner } from './runner.ts';
 import { defaultExecutors } from './executors/registry.ts';
 import { detectClis } from './capabilities.ts';
@@ -96,7 +96,8 @@ async function main(): Promise<number> {
   }
 
   runner = new Runner({
-    baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
+    baseUrl: cfg.url, credential: identity.credential, name: cfg.name,
+    saveCredential: (credential) => saveIdentity(cfg.stateDir, { ...identity, credential }), slots: cfg.slots, labels: cfg.labels,
     workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), sandbox, log,
     onTerminal: (reason) => {
       terminal = reason;

@@ -21,6 +21,10 @@ export interface RunnerAttachment {
   connectedAt: number;
   /** From hello (issue 10); absent for runners older than the field. */
   sandbox?: SandboxMode;
+  /** Hash of the credential this socket was given and the runner has not confirmed yet (credential-rotation.ts). */
+  issuedCredentialHash?: string;
+  /** This connection replaced a live, greeted one of the same runner (a copy of its credential, or a half-open socket). */
+  tookOver?: boolean;
 }
 
 export const runnerTag = (runnerId: string) => `runner:${runnerId}`;

@@ -1,5 +1,6 @@
 /**
- * Settings → Runners: who is connected (online/offline, executors, slots, active runs), and a
+ * Settings → Runners: who is connected (online/offline, executors, slots, active runs), a warning
+ * on a runner whose credential was used from two places (issue 11), and a
  * registration token shown once together with the exact command that starts a runner with it.
  * The list refreshes every 10 s while the page is open, since runner state is live.
  */
@@ -44,6 +45,13 @@ function RunnerRow(props: { runner: Runner }) {
           {' · '}slots {r.slots ?? '—'} · active runs {r.activeRuns.length}
         </span>
         <span class="item-detail">{r.lastSeenAt ? `Last seen ${formatTime(r.lastSeenAt)}` : 'Never connected'}</span>
+        {r.credentialConflictAt !== null && (
+          <p class="error-text" role="alert" data-testid="runner-credential-conflict">
+            Credential used from two places ({formatTime(r.credentialConflictAt)}): another process connected with this
+            runner's credential — a copy of its state file? The runner that was connected keeps its place and the copy is
+            shut out; if you did not start that copy, check the machine and register the runner again.
+          </p>
+        )}
       </div>
     </li>
   );
