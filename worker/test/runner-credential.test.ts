@@ -12,6 +12,7 @@ import type { Runner } from '../../protocol/src/index.ts';
 import { sha256Hex } from '../src/lib/hash.ts';
 import { anonymous, BASE, client, json, setupOwner } from './helpers/api.ts';
 import type { ApiErrorBody, Client } from './helpers/api.ts';
+import { createMember } from './helpers/fixtures.ts';
 import { seedTask } from './do-helpers/seed.ts';
 import { cleanup, roomStub } from './do-helpers/stubs.ts';
 import { TestSocket } from './do-helpers/test-socket.ts';
@@ -177,5 +178,19 @@ describe('runner credential rotation', () => {
     await vi.waitFor(async () => expect((await env.DB.prepare('SELECT protocol_version FROM runners WHERE id = ?').bind(runnerId).first())?.protocol_version).toBe(PROTOCOL_VERSION));
     expect(sock.unread()).toEqual([]);
     expect(await currentHash(runnerId)).toBe(await sha256Hex(credential));
+  });
+
+  it('the owner removes a runner: its socket is closed for good and its credential opens nothing', async () => {
+    const { runnerId, credential } = await register('removed');
+    const sock = await connect(credential);
+    const next = await hello(sock, runnerId);
+    await saved(sock, runnerId, next);
+    const member = await createMember('member-remove@example.com');
+    expect((await member.fetch(`/v1/runners/${runnerId}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await json<{ ok: true }>(await owner.fetch(`/v1/runners/${runnerId}`, { method: 'DELETE' }), 200)).ok).toBe(true);
+    expect(await sock.waitClose()).toMatchObject({ code: CLOSE_CODES.unauthorized, reason: 'the owner removed this runner' });
+    expect(await refused(next)).toMatch(/unknown or revoked/);
+    expect(await listed(runnerId)).toBeUndefined();
+    expect((await json<ApiErrorBody>(await owner.fetch(`/v1/runners/${runnerId}`, { method: 'DELETE' }), 404)).error.code).toBe('not_found');
   });
 });

@@ -10,7 +10,7 @@ import { CreateRegistrationTokenRequest, RegisterRunnerRequest } from '../../../
 import { getDb } from '../db/client.ts';
 import { toRegistrationToken } from '../db/mappers.ts';
 import {
-  findRegistrationToken, findRunnerByAnyCredential, insertRegistrationToken, insertRunner, listRegistrationTokens, touchRunner,
+  deleteRunner, findRegistrationToken, findRunnerByAnyCredential, insertRegistrationToken, insertRunner, listRegistrationTokens, touchRunner,
 } from '../db/queries/runners.ts';
 import type { RegistrationTokenRow } from '../db/rows.ts';
 import { requireOwner, requireUser } from '../middleware/auth.ts';
@@ -18,7 +18,7 @@ import { idempotent } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { BOOTSTRAP_CREATOR, BOOTSTRAP_POOL, isBootstrapToken } from '../lib/bootstrap-token.ts';
 import { callDurable, runnerPoolStub } from '../lib/durable.ts';
-import { HttpError } from '../lib/errors.ts';
+import { HttpError, notFound } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/hash.ts';
 import { newId, newSecret, TOKEN_PREFIX } from '../lib/ids.ts';
 import { HEADER_CREDENTIAL_WON_BACK, HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
@@ -64,6 +64,14 @@ export const runnerRoutes = new Hono<AppEnv>()
       lastSeenAt: null, createdAt: now,
     });
     return c.json({ runnerId, credential, pool: reg.pool }, 201);
+  })
+  // The owner's way out when a runner's credential was used from two places (issue 11): every
+  // credential it had dies with the row, and its pool socket is closed; register it again after.
+  .delete('/:id', requireUser, requireOwner, async (c) => {
+    const row = await deleteRunner(getDb(c.env.DB), c.req.param('id'));
+    if (!row) throw notFound('runner');
+    await callDurable('runner pool', () => runnerPoolStub(c.env, row.pool).disconnect(row.id, 'the owner removed this runner'));
+    return c.json({ ok: true as const });
   })
   .get('/connect', async (c) => {
     const bearer = readBearer(c);

@@ -11,7 +11,8 @@ import { canTake, Dispatcher } from './dispatcher.ts';
 import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
 import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
-import { coverage, readyRunners, toLiveRunner } from './runner-sockets.ts';
+import { coverage, readyRunners, runnerTag, toLiveRunner } from './runner-sockets.ts';
+import { CLOSE_CODES } from '../../../protocol/src/index.ts';
 
 export class RunnerPool extends DurableObject<Env> {
   readonly #pool: Pool;
@@ -63,6 +64,11 @@ export class RunnerPool extends DurableObject<Env> {
   /** Drop a run's offer (it was cancelled while queued). */
   async withdraw(runId: string): Promise<void> {
     deleteOffer(this.ctx.storage.sql, runId);
+  }
+
+  /** Close a removed runner's sockets for good (`unauthorized`: its credential is gone). */
+  async disconnect(runnerId: string, reason: string): Promise<void> {
+    for (const ws of this.ctx.getWebSockets(runnerTag(runnerId))) closeQuietly(ws, CLOSE_CODES.unauthorized, reason);
   }
 
   async listRunners(): Promise<LiveRunner[]> {

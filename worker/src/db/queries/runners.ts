@@ -73,6 +73,12 @@ export async function flagCredentialConflict(db: Db, id: string, now: number): P
   await db.update(runners).set({ credentialConflictAt: now }).where(eq(runners.id, id));
 }
 
+/** Removes a runner (its credentials with it); returns the row that was removed. */
+export async function deleteRunner(db: Db, id: string): Promise<RunnerRow | undefined> {
+  const [row] = await db.delete(runners).where(eq(runners.id, id)).returning();
+  return row;
+}
+
 export async function touchRunner(db: Db, id: string, now: number): Promise<void> {
   await db.update(runners).set({ lastSeenAt: now }).where(eq(runners.id, id));
 }
