@@ -52,7 +52,7 @@ describe('a copied runner credential', () => {
     const copy = await startRunner({ url: w.stack.url, token, name: 'copy', dir: w.stack.dir, slots: 1, stateDir: copyDir });
 
     expect(await Promise.race([copy.exited, new Promise((r) => setTimeout(() => r('still running'), 90_000))])).toBe(1);
-    expect(copy.output()).toContain('used from two places');
+    expect(copy.output()).toContain('close 4003: runner credential used from two places; the runner won its place back');
     expect(real.output()).toContain('reconnecting to take the place back');
     await waitFor('the real runner to be back with a fresh credential', async () => {
       const now = await stateOf(real.stateDir);

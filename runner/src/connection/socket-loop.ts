@@ -111,8 +111,9 @@ export class SocketLoop {
       let reason = String(reasonBuf);
       if (httpStatus === 401 || httpStatus === 403) [code, reason] = [CLOSE_CODES.unauthorized, `HTTP ${httpStatus} on upgrade`];
       else if (httpStatus) reason = `HTTP ${httpStatus} on upgrade`;
-      // Dialled just before the credential rotated: try again with the new one.
-      const stale = code === CLOSE_CODES.unauthorized && this.#credential.current !== credential;
+      // Refused at the upgrade for a credential rotated away meanwhile: try again with the new one.
+      // (A close 4003 on an open socket is the Worker's word about this runner, not a race.)
+      const stale = (httpStatus === 401 || httpStatus === 403) && this.#credential.current !== credential;
       const verdict = stale ? 'reconnect' : handlers.onClose(code, reason, httpStatus || undefined);
       if (this.#stopped || verdict === 'stop') {
         this.#stopped = true;

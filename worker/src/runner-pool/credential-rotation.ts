@@ -18,8 +18,14 @@ import type { RunnerAttachment } from './runner-sockets.ts';
 export async function issueCredential(pool: Pool, ws: WebSocket, att: RunnerAttachment): Promise<void> {
   const credential = newSecret(TOKEN_PREFIX.runnerCredential);
   const hash = await sha256Hex(credential);
-  // Stored before it is sent: a runner that saves it and crashes before confirming still gets in with it.
-  await setPendingCredential(getDb(pool.env.DB), att.runnerId, hash);
+  try {
+    // Stored before it is sent: a runner that saves it and crashes before confirming still gets in with it.
+    await setPendingCredential(getDb(pool.env.DB), att.runnerId, hash);
+  } catch (err) {
+    // The runner keeps its current credential and is rotated at its next connection; the hello goes on.
+    console.error('runner-pool: could not store a rotated credential', att.runnerId, String(err));
+    return;
+  }
   updateAttachment(ws, { issuedCredentialHash: hash });
   sendJson(ws, { type: 'credential', credential });
 }
@@ -28,6 +34,11 @@ export async function onCredentialSaved(pool: Pool, ws: WebSocket, att: RunnerAt
   const hash = att.issuedCredentialHash;
   if (!hash) return;
   updateAttachment(ws, { issuedCredentialHash: undefined });
-  // False when a newer connection of this runner issued its own meanwhile: that one decides.
-  await promotePendingCredential(getDb(pool.env.DB), att.runnerId, hash, att.tookOver ? Date.now() : null);
+  try {
+    // False when a newer connection of this runner issued its own meanwhile: that one decides.
+    await promotePendingCredential(getDb(pool.env.DB), att.runnerId, hash, att.tookOver ? Date.now() : null);
+  } catch (err) {
+    // Not lost: the runner uses the saved credential from now on, and its first use promotes it.
+    console.error('runner-pool: could not promote a saved credential', att.runnerId, String(err));
+  }
 }
