@@ -96,8 +96,9 @@ async function main(): Promise<number> {
   }
 
   runner = new Runner({
-    baseUrl: cfg.url, credential: identity.credential, name: cfg.name,
-    saveCredential: (credential) => saveIdentity(cfg.stateDir, { ...identity, credential }), slots: cfg.slots, labels: cfg.labels,
+    baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
+    // Each rotated credential lands in the state file before it is used (issue 11).
+    saveCredential: (credential) => saveIdentity(cfg.stateDir, { ...identity, credential }),
     workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), sandbox, log,
     onTerminal: (reason) => {
       terminal = reason;
