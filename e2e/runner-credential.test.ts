@@ -59,6 +59,12 @@ describe('a copied runner credential', () => {
       return now.credential !== saved.credential && (await listed())[0].online;
     }, 30_000);
 
+    // How long the copy held the place: from its welcome to the real runner's welcome after it (printed, not asserted).
+    const welcomes = (out: string) => out.split('\n').filter((l) => l.includes('"connected to pool"')).map((l) => Date.parse(JSON.parse(l).ts));
+    const copyIn = welcomes(copy.output())[0];
+    const realBack = welcomes(real.output()).find((t) => t > copyIn);
+    console.log(`the copy held the runner's place for ${realBack! - copyIn} ms`);
+
     // Neither the copied credential nor the one the copy was given opens anything now.
     expect(await poolStatus(saved.credential)).toBe(401);
     expect(await poolStatus((await stateOf(copyDir)).credential)).toBe(401);
