@@ -136,6 +136,9 @@ describe('runner credential rotation', () => {
     const thiefs = await hello(thief, runnerId);
     await saved(thief, runnerId, thiefs);
     expect((await listed(runnerId)).credentialConflictAt).toBeNull(); // nothing tells a copy from a reconnect yet
+    // Work queued now is not handed to the connection that took the place (its takeover quiet).
+    const task = await seedTask(1);
+    await roomStub(task.taskId).createRuns(task.taskId, task.runs);
 
     // The real runner redials with the credential it saved: it wins its place back, the copy is shut out.
     const back = await connect(inStateFile);
@@ -146,12 +149,26 @@ describe('runner credential rotation', () => {
     expect(await refused(thiefs)).toMatch(/unknown or revoked/);
     expect(await refused(inStateFile)).toMatch(/unknown or revoked/);
 
-    // Queued work goes to the runner that won, not to the copy.
-    const task = await seedTask(1);
-    await roomStub(task.taskId).createRuns(task.taskId, task.runs);
+    // The queued work goes to the runner that won; the copy was never handed any.
     const assign = await back.nextOfType('assign');
     expect(assign.assignment.runId).toBe(task.runs[0].runId);
+    expect(thief.received.filter((m) => m.type === 'assign')).toEqual([]);
   });
+
+  it('a runner reconnecting over its own live socket gets new work once its takeover quiet is over', async () => {
+    const { runnerId, credential } = await register('half-open');
+    const old = await connect(credential);
+    const c1 = await hello(old, runnerId);
+    await saved(old, runnerId, c1);
+    const again = await connect(c1);
+    expect((await old.waitClose()).code).toBe(CLOSE_CODES.replaced);
+    await saved(again, runnerId, await hello(again, runnerId));
+    const task = await seedTask(1);
+    await roomStub(task.taskId).createRuns(task.taskId, task.runs);
+    // Handed over by the pool's alarm when the quiet ends (5 s), not by any message of the runner.
+    expect((await again.nextOfType('assign', 15_000)).assignment.runId).toBe(task.runs[0].runId);
+    expect((await listed(runnerId)).credentialConflictAt).toBeNull();
+  }, 20_000);
 
   it('the replaced one wins back only once: a second try with a burned credential is refused', async () => {
     const { runnerId, credential } = await register('ping-pong');

@@ -13,7 +13,7 @@ import { issueCredential, onCredentialSaved } from './credential-rotation.ts';
 import { addRejected, deleteOffer, getOffer, offersTo } from './offers.ts';
 import { releaseOffer } from './pool.ts';
 import type { Pool } from './pool.ts';
-import { attachmentOf, runnerTag, updateAttachment } from './runner-sockets.ts';
+import { attachmentOf, runnerTag, TAKEOVER_QUIET_MS, updateAttachment } from './runner-sockets.ts';
 import type { RunnerAttachment } from './runner-sockets.ts';
 import { recordHello, recordSeen } from './runners-d1.ts';
 
@@ -48,6 +48,8 @@ export function openPoolSocket(pool: Pool, request: Request): Response {
   for (const old of pool.ctx.getWebSockets(runnerTag(runnerId))) {
     if (old !== server) closeQuietly(old, code, reason);
   }
+  // Dispatch again when its takeover quiet ends (dispatcher.ts skips it until then).
+  if (att.tookOver) void pool.ctx.storage.setAlarm(att.connectedAt + TAKEOVER_QUIET_MS);
   return new Response(null, { status: 101, webSocket: client });
 }
 

@@ -29,6 +29,11 @@ export class RunnerPool extends DurableObject<Env> {
     return requireUpgrade(request) ?? openPoolSocket(this.#pool, request);
   }
 
+  /** Set when a connection took a live one's place: its takeover quiet is over, hand it work. */
+  async alarm(): Promise<void> {
+    await this.#pool.dispatcher.run();
+  }
+
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     await onPoolMessage(this.#pool, ws, message);
   }

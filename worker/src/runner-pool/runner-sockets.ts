@@ -29,6 +29,18 @@ export interface RunnerAttachment {
 
 export const runnerTag = (runnerId: string) => `runner:${runnerId}`;
 
+/**
+ * A connection that took a live one's place gets no new work for this long (issue 11): if it is a
+ * copy of the runner's credential, the runner it replaced wins its place back first (it redials
+ * after 2 s) and the copy is never handed a run. A runner merely reconnecting over its own
+ * half-open socket waits this long for new work; its running runs are unaffected.
+ */
+export const TAKEOVER_QUIET_MS = 5_000;
+
+export function inTakeoverQuiet(att: RunnerAttachment, now: number): boolean {
+  return att.tookOver === true && now - att.connectedAt < TAKEOVER_QUIET_MS;
+}
+
 export function attachmentOf(ws: WebSocket): RunnerAttachment | null {
   return (ws.deserializeAttachment() as RunnerAttachment | null) ?? null;
 }
