@@ -26,8 +26,8 @@ export async function stopRunners(): Promise<void> {
   running.clear();
 }
 
-export async function startRunner(opts: { url: string; token: string; name: string; dir: string; slots?: number; env?: Record<string, string>; args?: string[] }): Promise<RunnerProc> {
-  const state = await mkdtemp(path.join(opts.dir, `${opts.name}-state-`));
+export async function startRunner(opts: { url: string; token: string; name: string; dir: string; slots?: number; env?: Record<string, string>; args?: string[]; stateDir?: string }): Promise<RunnerProc> {
+  const state = opts.stateDir ?? await mkdtemp(path.join(opts.dir, `${opts.name}-state-`));
   const workDir = await mkdtemp(path.join(opts.dir, `${opts.name}-work-`));
   const args = [
     path.join(ROOT, 'runner/src/main.ts'),

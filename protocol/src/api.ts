@@ -275,6 +275,11 @@ export const Runner = z.object({
   activeRuns: z.array(z.string()),
   /** How an online runner seals its attempts (issue 10): `none` is a runner started with --no-sandbox; null offline or unknown. */
   sandbox: SandboxMode.nullable(),
+  /**
+   * Last time this runner's credential was presented from two places (issue 11): a copy of its
+   * state file connected, or the runner came back with a credential a copy had already replaced.
+   */
+  credentialConflictAt: z.number().nullable(),
   lastSeenAt: z.number().nullable(),
   createdAt: z.number(),
 });

@@ -77,6 +77,11 @@ export const Hello = z.object({
   version: z.string().max(64).optional(),
   /** Absent from older runners: treated as unknown, not as sandboxed. */
   sandbox: SandboxMode.optional(),
+  /**
+   * The runner keeps a rotated credential (issue 11): it persists the one a `credential` message
+   * brings, then says `credentialSaved`. Absent from older runners, which are never rotated.
+   */
+  rotatesCredential: z.boolean().optional(),
 });
 export type Hello = z.infer<typeof Hello>;
 
@@ -90,7 +95,10 @@ export type Capacity = z.infer<typeof Capacity>;
 export const Accept = z.object({ type: z.literal('accept'), runId: z.string() });
 export const Reject = z.object({ type: z.literal('reject'), runId: z.string(), reason: z.string().max(1000) });
 
-export const RunnerToPool = z.discriminatedUnion('type', [Hello, Capacity, Accept, Reject]);
+/** The runner has persisted the credential the last `credential` message brought, and uses it from now on. */
+export const CredentialSaved = z.object({ type: z.literal('credentialSaved') });
+
+export const RunnerToPool = z.discriminatedUnion('type', [Hello, Capacity, Accept, Reject, CredentialSaved]);
 export type RunnerToPool = z.infer<typeof RunnerToPool>;
 
 export const Assignment = z.object({
@@ -149,8 +157,13 @@ export const Welcome = z.object({
   protocolVersion: z.number().int(),
 });
 export const Assign = z.object({ type: z.literal('assign'), assignment: Assignment });
+/**
+ * This connection's fresh runner credential (after `welcome`, to runners whose hello says
+ * `rotatesCredential`). The one the runner dialled with dies once it answers `credentialSaved`.
+ */
+export const RotateCredential = z.object({ type: z.literal('credential'), credential: z.string().min(1).max(200) });
 
-export const PoolToRunner = z.discriminatedUnion('type', [Welcome, Assign]);
+export const PoolToRunner = z.discriminatedUnion('type', [Welcome, Assign, RotateCredential]);
 export type PoolToRunner = z.infer<typeof PoolToRunner>;
 
 // ---------- run socket ----------

@@ -28,13 +28,15 @@ import { buildPatch } from './git/patch.ts';
 import { workerGitAuth, type GitAuth } from './git/credentials.ts';
 import { guardedGitHttp, type Resolve } from './git/guarded-http.ts';
 import type { HttpClient } from 'isomorphic-git';
+import type { CredentialInput } from './credential.ts';
 import { startGatewayRelay, type GatewayRelay } from './gateway-relay/relay.ts';
 import { openJobSandbox, prepareWorkspaceForSandbox, type SandboxDeps } from './sandbox/job-sandbox.ts';
 import type { AttemptSandbox } from './sandbox/attempt-sandbox.ts';
 
 export interface JobDeps {
   baseUrl: string;
-  credential: string;
+  /** The runner's credential, read at each use (it rotates: credential.ts). */
+  credential: CredentialInput;
   workDir: string;
   maxFileBytes: number;
   repoCache: RepoCache;

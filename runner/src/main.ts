@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, parseConfig, USAGE } from './config.ts';
 import { createLogger } from './log.ts';
-import { ensureRegistered, RegistrationError } from './registration.ts';
+import { ensureRegistered, RegistrationError, saveIdentity } from './registration.ts';
 import { Runner } from './runner.ts';
 import { defaultExecutors } from './executors/registry.ts';
 import { detectClis } from './capabilities.ts';
@@ -97,6 +97,8 @@ async function main(): Promise<number> {
 
   runner = new Runner({
     baseUrl: cfg.url, credential: identity.credential, name: cfg.name, slots: cfg.slots, labels: cfg.labels,
+    // Each rotated credential lands in the state file before it is used (issue 11).
+    saveCredential: (credential) => saveIdentity(cfg.stateDir, { ...identity, credential }),
     workDir: cfg.workDir, maxFileBytes: cfg.maxFileBytes, gatewayOutageMs: cfg.gatewayOutageMs, executors: defaultExecutors(clis), sandbox, log,
     onTerminal: (reason) => {
       terminal = reason;

@@ -3,7 +3,12 @@
  * (POST /v1/runners/register) and keep it in `<state-dir>/runner.json` (mode 0600) so later
  * starts reuse it. A stored credential for another Worker URL is ignored. Network errors and
  * 5xx are retried with backoff (the Worker may still be starting); 4xx are final.
+ * The Worker rotates the credential on every pool connection (credential.ts); each new one is
+ * saved here, atomically (temp file, 0600, rename), before it is used. A credential given with
+ * `--credential` is remembered by its hash, so a restart with the same flag resumes from the
+ * rotated one in the state file instead of presenting the long-dead original.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, RegisterRunnerResponse } from '../../protocol/src/index.ts';
@@ -11,7 +16,15 @@ import { Backoff, sleep } from './backoff.ts';
 import type { RunnerConfig } from './config.ts';
 import type { Logger } from './log.ts';
 
-export interface RunnerIdentity { url: string; runnerId: string | null; credential: string }
+export interface RunnerIdentity {
+  url: string;
+  runnerId: string | null;
+  credential: string;
+  /** SHA-256 of the `--credential` this identity grew from (absent when it came from registration). */
+  given?: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class RegistrationError extends Error {}
 
@@ -26,7 +39,9 @@ export async function loadIdentity(stateDir: string, url: string): Promise<Runne
   }
   try {
     const v = JSON.parse(raw) as Partial<RunnerIdentity>;
-    if (v.url === url && typeof v.credential === 'string' && v.credential) return { url, runnerId: v.runnerId ?? null, credential: v.credential };
+    if (v.url === url && typeof v.credential === 'string' && v.credential) {
+      return { url, runnerId: v.runnerId ?? null, credential: v.credential, ...(typeof v.given === 'string' ? { given: v.given } : {}) };
+    }
   } catch {
     // A corrupt state file is treated as absent; registration writes a fresh one.
   }
@@ -66,8 +81,12 @@ async function registerOnce(cfg: RunnerConfig, token: string): Promise<RunnerIde
 
 /** Returns the runner's identity: --credential, else the stored one, else a fresh registration. */
 export async function ensureRegistered(cfg: RunnerConfig, log: Logger, signal?: AbortSignal): Promise<RunnerIdentity> {
-  if (cfg.credential) return { url: cfg.url, runnerId: null, credential: cfg.credential };
   const stored = await loadIdentity(cfg.stateDir, cfg.url);
+  if (cfg.credential) {
+    const given = sha256(cfg.credential);
+    if (stored?.given === given) return stored;
+    return { url: cfg.url, runnerId: null, credential: cfg.credential, given };
+  }
   if (stored) {
     log.info('using stored runner credential', { runnerId: stored.runnerId });
     return stored;

@@ -10,11 +10,17 @@ import { Job } from './job.ts';
 import type { SandboxDeps } from './sandbox/job-sandbox.ts';
 import type { Resolve } from './git/guarded-http.ts';
 import type { Logger } from './log.ts';
+import { RunnerCredential } from './credential.ts';
 import { RepoCache } from './workspace/repo-cache.ts';
 
 export interface RunnerOptions {
   baseUrl: string;
   credential: string;
+  /**
+   * Keeps a rotated credential (atomically, 0600: registration.ts). Without it the runner does not
+   * ask to be rotated (tests against the fake Worker).
+   */
+  saveCredential?: (credential: string) => Promise<void>;
   name: string;
   slots: number;
   labels: string[];
@@ -39,14 +45,15 @@ export class Runner {
   #o: RunnerOptions;
   #pool: PoolConnection;
   #cache: RepoCache;
+  #credential: RunnerCredential;
   #draining = false;
 
   constructor(o: RunnerOptions) {
     this.#o = o;
     this.#cache = new RepoCache({ workDir: o.workDir });
-    o.log.redactor.add(o.credential);
+    this.#credential = new RunnerCredential(o.credential, { save: o.saveCredential, redactor: o.log.redactor });
     this.#pool = new PoolConnection({
-      baseUrl: o.baseUrl, credential: o.credential, name: o.name, slots: o.slots, labels: o.labels,
+      baseUrl: o.baseUrl, credential: this.#credential, name: o.name, slots: o.slots, labels: o.labels,
       executors: [...o.executors.keys()], sandbox: o.sandbox ? 'srt' : 'none', log: o.log,
       activeRuns: () => [...this.jobs.keys()],
       onAssign: (a) => this.#onAssign(a),
@@ -92,7 +99,7 @@ export class Runner {
     this.#pool.accept(a.runId);
     log.info('accepted assignment', { assignment: a.assignment, executor: a.executor.id, model: a.executor.model });
     const job = new Job(a, {
-      baseUrl: this.#o.baseUrl, credential: this.#o.credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
+      baseUrl: this.#o.baseUrl, credential: this.#credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
       repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log,
       cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs, sandbox: this.#o.sandbox, resolve: this.#o.resolve,
       workerProtocol: () => this.#pool.workerProtocol,

@@ -47,6 +47,12 @@ export interface FakeWorkerOptions {
    * upgrade as TaskRoom does (HTTP 404 for an unknown run, 409 for a stale assignment).
    */
   staleRun?: 'close' | 'http';
+  /**
+   * Rotate runner credentials like the Worker (issue 11): a hello with `rotatesCredential` gets a
+   * fresh credential (valid at once, like a pending one); `credentialSaved` retires the one the
+   * socket was dialled with.
+   */
+  rotateCredentials?: boolean;
 }
 export interface AssignInput {
   cloneUrl: string;
@@ -94,6 +100,10 @@ export interface FakeWorker {
   /** Valid runner credentials (registration adds to it; tests may add more). */
   credentials: Set<string>;
   hellos: Hello[];
+  /** The credential each pool socket was dialled with, in order. */
+  poolDials: string[];
+  /** Credentials handed out by rotation, in order (rotateCredentials). */
+  rotatedTo: string[];
   /** Every pool message received (hello, accept, reject, capacity), in order. */
   poolMessages: PoolMsg[];
   poolConnections: number;
@@ -158,7 +168,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
   let counter = 0;
 
   const fw: FakeWorker = {
-    url: '', registrationToken, registrations: [], credentials: new Set(), hellos: [], poolMessages: [],
+    url: '', registrationToken, registrations: [], credentials: new Set(), hellos: [], poolDials: [], rotatedTo: [], poolMessages: [],
     poolConnections: 0, runs: new Map(), llmRequests: [], gitCredentialRequests: [],
     setGitCredential(runId, answer) {
       gitCredentials.set(runId, answer);
@@ -335,7 +345,9 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     pool = ws;
     poolReady = false;
     poolCredential = credential;
+    fw.poolDials.push(credential);
     fw.poolConnections++;
+    let issued: string | undefined;
     ws.on('message', (data) => {
       let parsed;
       try {
@@ -351,8 +363,20 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
         if (msg.protocolVersion < (opts.minProtocol ?? 1)) ws.close(CLOSE_CODES.protocolTooOld, 'protocol too old');
         else {
           ws.send(JSON.stringify({ type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION }));
+          if (opts.rotateCredentials && msg.rotatesCredential) {
+            issued = `drc_fake_rotated_${randomBytes(12).toString('hex')}`;
+            fw.credentials.add(issued);
+            fw.rotatedTo.push(issued);
+            ws.send(JSON.stringify({ type: 'credential', credential: issued }));
+          }
           if (pool === ws) poolReady = true;
         }
+      }
+      if (msg.type === 'credentialSaved' && issued) {
+        fw.credentials.delete(credential);
+        for (const [runId, holder] of holders) if (holder === credential) holders.set(runId, issued);
+        if (pool === ws) poolCredential = issued;
+        issued = undefined;
       }
       changes.notify();
     });

@@ -14,12 +14,13 @@
  */
 import { CLOSE_CODES, RoomToRunner, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
 import type { Backoff } from '../backoff.ts';
+import type { CredentialInput } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';
 
 export interface RunConnectionOptions {
   baseUrl: string;
-  credential: string;
+  credential: CredentialInput;
   runId: string;
   assignment: number;
   leaseMs: number;

@@ -2,23 +2,29 @@
  * One outbound WebSocket kept alive: dial with the runner credential, hand messages to the
  * owner, and redial with jittered backoff after a drop — unless the owner says the close is
  * terminal or stop() was called. An HTTP 401/403 on the upgrade is reported as
- * CLOSE_CODES.unauthorized so owners handle "credential refused" one way.
+ * CLOSE_CODES.unauthorized so owners handle "credential refused" one way. Each dial reads the
+ * runner's credential then (after a rotation being saved has settled); a refusal of a credential
+ * the runner has since rotated away from is a race, not a verdict, and is simply redialled.
  */
 import WebSocket from 'ws';
 import { CLOSE_CODES } from '../../../protocol/src/index.ts';
 import { Backoff } from '../backoff.ts';
+import { asCredential, type CredentialInput, type RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
 
 export interface SocketHandlers {
   onOpen(): void;
   onMessage(data: string): void;
-  /** Return 'stop' for a terminal close. `httpStatus` is set when the upgrade itself was refused. */
-  onClose(code: number, reason: string, httpStatus?: number): 'reconnect' | 'stop';
+  /**
+   * Return 'stop' for a terminal close, or a number of milliseconds to wait before redialling
+   * instead of the backoff's. `httpStatus` is set when the upgrade itself was refused.
+   */
+  onClose(code: number, reason: string, httpStatus?: number): 'reconnect' | 'stop' | number;
 }
 
 export interface SocketLoopOptions {
   url: string;
-  credential: string;
+  credential: CredentialInput;
   log: Logger;
   handlers: SocketHandlers;
   backoff?: Backoff;
@@ -26,6 +32,7 @@ export interface SocketLoopOptions {
 
 export class SocketLoop {
   #opts: SocketLoopOptions;
+  #credential: RunnerCredential;
   #backoff: Backoff;
   #ws: WebSocket | null = null;
   #stopped = false;
@@ -35,6 +42,7 @@ export class SocketLoop {
 
   constructor(opts: SocketLoopOptions) {
     this.#opts = opts;
+    this.#credential = asCredential(opts.credential);
     this.#backoff = opts.backoff ?? new Backoff();
     this.#idle = new Promise((r) => (this.#markIdle = r));
   }
@@ -78,7 +86,13 @@ export class SocketLoop {
 
   #dial(): void {
     if (this.#stopped) return this.#markIdle();
-    const { url, credential, log, handlers } = this.#opts;
+    void this.#credential.settled().then(() => this.#open());
+  }
+
+  #open(): void {
+    if (this.#stopped) return this.#markIdle();
+    const { url, log, handlers } = this.#opts;
+    const credential = this.#credential.current;
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${credential}` }, handshakeTimeout: 15_000 });
     this.#ws = ws;
     let httpStatus = 0;
@@ -97,12 +111,15 @@ export class SocketLoop {
       let reason = String(reasonBuf);
       if (httpStatus === 401 || httpStatus === 403) [code, reason] = [CLOSE_CODES.unauthorized, `HTTP ${httpStatus} on upgrade`];
       else if (httpStatus) reason = `HTTP ${httpStatus} on upgrade`;
-      const verdict = handlers.onClose(code, reason, httpStatus || undefined);
+      // Refused at the upgrade for a credential rotated away meanwhile: try again with the new one.
+      // (A close 4003 on an open socket is the Worker's word about this runner, not a race.)
+      const stale = (httpStatus === 401 || httpStatus === 403) && this.#credential.current !== credential;
+      const verdict = stale ? 'reconnect' : handlers.onClose(code, reason, httpStatus || undefined);
       if (this.#stopped || verdict === 'stop') {
         this.#stopped = true;
         return this.#markIdle();
       }
-      const delay = this.#backoff.next();
+      const delay = typeof verdict === 'number' ? verdict : this.#backoff.next();
       log.info('socket closed, reconnecting', { url, code, reason, retryInMs: delay });
       this.#retry = setTimeout(() => this.#dial(), delay);
     });

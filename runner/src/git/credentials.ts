@@ -14,6 +14,7 @@
  */
 import type { AuthCallback, AuthFailureCallback } from 'isomorphic-git';
 import { GitCredential } from '../../../protocol/src/index.ts';
+import { asCredential, type CredentialInput } from '../credential.ts';
 import type { Redactor } from '../log.ts';
 import { GitAuthError, safeUrl } from '../workspace/git-errors.ts';
 
@@ -27,8 +28,8 @@ export type GitAuth = () => GitAuthCallbacks;
 
 export interface WorkerGitAuthOptions {
   baseUrl: string;
-  /** The runner's own credential (`drc_…`), the one its pool and run sockets use. */
-  credential: string;
+  /** The runner's own credential (`drc_…`), the one its pool and run sockets use; read at each request (it rotates). */
+  credential: CredentialInput;
   runId: string;
   assignment: number;
   redactor: Redactor;
@@ -67,13 +68,21 @@ export async function fetchGitCredential(o: WorkerGitAuthOptions): Promise<GitCr
   const where = `${safeUrl(o.baseUrl).replace(/\/+$/, '')}/v1/git/credential`;
   const query = new URLSearchParams({ runId: o.runId, assignment: String(o.assignment) });
   const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
+  const credential = asCredential(o.credential);
   let res: Response;
-  try {
-    res = await fetch(`${where}?${query}`, { headers: { authorization: `Bearer ${o.credential}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    const err = e as { name?: string; cause?: { code?: string } };
-    const why = err.name === 'TimeoutError' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : (err.cause?.code ?? err.name ?? 'network error');
-    throw new GitAuthError(`cannot get git credentials from the Worker at ${where} (${why})`);
+  for (let attempt = 1; ; attempt++) {
+    await credential.settled();
+    const used = credential.current;
+    try {
+      res = await fetch(`${where}?${query}`, { headers: { authorization: `Bearer ${used}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (e) {
+      const err = e as { name?: string; cause?: { code?: string } };
+      const why = err.name === 'TimeoutError' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : (err.cause?.code ?? err.name ?? 'network error');
+      throw new GitAuthError(`cannot get git credentials from the Worker at ${where} (${why})`);
+    }
+    // Asked just before the runner's credential rotated: ask again with the new one.
+    if (res.status !== 401 || credential.current === used || attempt > 1) break;
+    await res.body?.cancel();
   }
   if (res.status === 404) {
     await res.body?.cancel();

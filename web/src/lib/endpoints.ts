@@ -66,6 +66,7 @@ export const api = {
     request('PUT', `/v1/prices/${enc(provider)}/${enc(model)}`, z.object({ price: ModelPrice }), { body }),
   deletePrice: (provider: string, model: string) => request('DELETE', `/v1/prices/${enc(provider)}/${enc(model)}`, Ok),
 
+  removeRunner: (id: string) => request('DELETE', `/v1/runners/${enc(id)}`, Ok),
   createRegistrationToken: () =>
     request('POST', '/v1/runners/registration-tokens', z.object({ registrationToken: RegistrationToken }), { body: {} }),
 

@@ -87,6 +87,7 @@ export function toRunner(r: RunnerRow, live: LiveRunner | undefined): Runner {
     slots: live?.slots ?? null,
     activeRuns: live?.activeRuns ?? [],
     sandbox: live?.sandbox ?? null,
+    credentialConflictAt: r.credentialConflictAt,
     lastSeenAt: r.lastSeenAt, createdAt: r.createdAt,
   };
 }

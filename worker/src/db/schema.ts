@@ -143,11 +143,24 @@ export const runners = sqliteTable('runners', {
   labels: text('labels').notNull().default('[]'),
   executors: text('executors').notNull().default('[]'),
   protocolVersion: integer('protocol_version'),
+  /** The runner's current credential (README in worker/src/runner-pool: credential rotation). */
   credentialHash: text('credential_hash').notNull(),
+  /** Issued on the open pool connection, not yet confirmed saved by the runner. */
+  pendingCredentialHash: text('pending_credential_hash'),
+  /** The credential the last confirmed rotation retired: presenting it again is a conflict. */
+  previousCredentialHash: text('previous_credential_hash'),
+  /** Set when that rotation's connection replaced a live one of this runner (a takeover): the replaced one may win back. */
+  credentialTakenOverAt: integer('credential_taken_over_at'),
+  /** Last time the credential was presented from two places (shown to the owner). */
+  credentialConflictAt: integer('credential_conflict_at'),
   createdBy: text('created_by').notNull(),
   lastSeenAt: integer('last_seen_at'),
   createdAt: integer('created_at').notNull(),
-}, (t) => [uniqueIndex('runners_credential').on(t.credentialHash)]);
+}, (t) => [
+  uniqueIndex('runners_credential').on(t.credentialHash),
+  uniqueIndex('runners_pending_credential').on(t.pendingCredentialHash),
+  uniqueIndex('runners_previous_credential').on(t.previousCredentialHash),
+]);
 
 export const registrationTokens = sqliteTable('registration_tokens', {
   id: text('id').primaryKey(),

@@ -5,12 +5,12 @@
 import type { Context } from 'hono';
 import { getDb } from '../db/client.ts';
 import { findTokenUser, touchApiToken } from '../db/queries/api-tokens.ts';
-import { findRunnerByCredential } from '../db/queries/runners.ts';
 import { findSessionUser } from '../db/queries/sessions.ts';
 import type { RunnerRow, UserRow } from '../db/rows.ts';
 import type { AppEnv } from './app-env.ts';
 import { sha256Hex } from './hash.ts';
 import { TOKEN_PREFIX } from './ids.ts';
+import { runnerByCredential } from './runner-credential.ts';
 import { readSessionCookie } from './session-cookie.ts';
 
 export type Caller =
@@ -32,7 +32,8 @@ export async function identify(c: Context<AppEnv>): Promise<Caller> {
   const bearer = readBearer(c);
   if (bearer !== undefined) {
     if (bearer.startsWith(TOKEN_PREFIX.runnerCredential)) {
-      const runner = await findRunnerByCredential(db, await sha256Hex(bearer));
+      // Rotation (runner-credential.ts): current or just-saved pending credentials; the pool socket decides on retired ones itself.
+      const runner = await runnerByCredential(db, await sha256Hex(bearer));
       return runner ? { kind: 'runner', runner } : { kind: 'none', reason: 'unknown runner credential' };
     }
     if (!bearer.startsWith(TOKEN_PREFIX.apiToken)) return { kind: 'none', reason: 'unrecognised bearer token' };

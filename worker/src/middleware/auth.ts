@@ -1,7 +1,8 @@
 /**
  * Route guards (docs/architecture.md §7). requireUser: a signed-in user or API token; a runner credential is
  * refused with 403 (it opens only runner routes). requireOwner: additionally the owner role.
- * requireRunner: a runner credential, for the two runner sockets.
+ * requireRunner: a runner credential, for the run socket and git credentials (the pool socket
+ * admits its runner itself: routes/runners.ts, lib/runner-credential.ts).
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/app-env.ts';

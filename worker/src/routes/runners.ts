@@ -1,7 +1,8 @@
 /**
  * /v1/runners: registration tokens (owner), runner registration (public, needs a registration
  * token), the runner list merged with each pool's live view, and the pool socket
- * (`/connect`, runner credential) forwarded to the runner's RunnerPool.
+ * (`/connect`, runner credential, admitted under rotation by lib/runner-credential.ts) forwarded
+ * to the runner's RunnerPool.
  * Registration also accepts DURSOR_RUNNER_BOOTSTRAP_TOKEN (lib/bootstrap-token.ts).
  */
 import { Hono } from 'hono';
@@ -9,18 +10,20 @@ import { CreateRegistrationTokenRequest, RegisterRunnerRequest } from '../../../
 import { getDb } from '../db/client.ts';
 import { toRegistrationToken } from '../db/mappers.ts';
 import {
-  findRegistrationToken, insertRegistrationToken, insertRunner, listRegistrationTokens, touchRunner,
+  deleteRunner, findRegistrationToken, findRunnerByAnyCredential, insertRegistrationToken, insertRunner, listRegistrationTokens, touchRunner,
 } from '../db/queries/runners.ts';
 import type { RegistrationTokenRow } from '../db/rows.ts';
-import { requireOwner, requireRunner, requireUser } from '../middleware/auth.ts';
+import { requireOwner, requireUser } from '../middleware/auth.ts';
 import { idempotent } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { BOOTSTRAP_CREATOR, BOOTSTRAP_POOL, isBootstrapToken } from '../lib/bootstrap-token.ts';
 import { callDurable, runnerPoolStub } from '../lib/durable.ts';
-import { HttpError } from '../lib/errors.ts';
+import { HttpError, notFound } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/hash.ts';
 import { newId, newSecret, TOKEN_PREFIX } from '../lib/ids.ts';
-import { HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
+import { HEADER_CREDENTIAL_WON_BACK, HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
+import { readBearer } from '../lib/credentials.ts';
+import { admitPoolConnection } from '../lib/runner-credential.ts';
 import { listRunnersWithLiveStatus } from '../lib/runner-list.ts';
 import { internalUpgrade, requireUpgrade } from '../lib/upgrade.ts';
 import { jsonBody } from '../lib/validate.ts';
@@ -57,16 +60,38 @@ export const runnerRoutes = new Hono<AppEnv>()
     await insertRunner(db, {
       id: runnerId, name: body.name, pool: reg.pool, labels: JSON.stringify(body.labels), executors: '[]',
       protocolVersion: null, credentialHash: await sha256Hex(credential), createdBy: reg.createdBy,
+      pendingCredentialHash: null, previousCredentialHash: null, credentialTakenOverAt: null, credentialConflictAt: null,
       lastSeenAt: null, createdAt: now,
     });
     return c.json({ runnerId, credential, pool: reg.pool }, 201);
   })
-  .get('/connect', requireRunner, async (c) => {
+  // The owner's way out when a runner's credential was used from two places (issue 11): every
+  // credential it had dies with the row, and its pool socket is closed; register it again after.
+  .delete('/:id', requireUser, requireOwner, async (c) => {
+    const row = await deleteRunner(getDb(c.env.DB), c.req.param('id'));
+    if (!row) throw notFound('runner');
+    await callDurable('runner pool', () => runnerPoolStub(c.env, row.pool).disconnect(row.id, 'the owner removed this runner'));
+    return c.json({ ok: true as const });
+  })
+  .get('/connect', async (c) => {
+    const bearer = readBearer(c);
+    if (!bearer?.startsWith(TOKEN_PREFIX.runnerCredential)) {
+      throw new HttpError(401, 'unauthorized', 'runner routes need Authorization: Bearer <runner credential (drc_…)>');
+    }
+    const hash = await sha256Hex(bearer);
+    // Admission has effects (a retired credential may win its runner back), so only a real upgrade gets that far.
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket' && !await findRunnerByAnyCredential(getDb(c.env.DB), hash)) {
+      throw new HttpError(401, 'unauthorized', 'unknown or revoked runner credential');
+    }
     requireUpgrade(c);
-    const runner = c.get('runner');
+    // Rotation and the credential used from two places: lib/runner-credential.ts.
+    const admission = await admitPoolConnection(getDb(c.env.DB), hash, Date.now());
+    if (!admission.ok) throw new HttpError(401, 'unauthorized', admission.reason);
+    const { runner, wonBack } = admission;
     await touchRunner(getDb(c.env.DB), runner.id, Date.now());
     const req = internalUpgrade(c.req.raw, 'https://runner-pool/connect', {
       [HEADER_RUNNER_ID]: runner.id, [HEADER_RUNNER_NAME]: runner.name, [HEADER_POOL]: runner.pool,
+      ...(wonBack ? { [HEADER_CREDENTIAL_WON_BACK]: '1' } : {}),
     });
     return callDurable('runner pool', () => runnerPoolStub(c.env, runner.pool).fetch(req));
   });

@@ -1,7 +1,8 @@
 /**
  * dispatch(): hands waiting offers to runners (docs/architecture.md §1). FIFO over offers nobody holds; each
  * goes to a ready runner that has its executor, has not rejected it, and has free capacity
- * (slots − active runs − offers already handed to it and not yet accepted), most free first.
+ * (slots − active runs − offers already handed to it and not yet accepted), most free first —
+ * but not to a connection still in its takeover quiet (runner-sockets.ts, issue 11).
  *
  * The offer is marked `offered_to` BEFORE awaiting TaskRoom.claim, because the input gate opens
  * while this DO awaits another one and a second dispatch must not pick the same offer. claim
@@ -15,7 +16,7 @@ import { clearOffer, deleteOffer, markOffered, pendingOffers, setAssignment, una
 import type { OfferRow } from './offers.ts';
 import { releaseOffer, taskRoom } from './pool.ts';
 import type { PoolBase } from './pool.ts';
-import { readyRunners, readySocketOf } from './runner-sockets.ts';
+import { inTakeoverQuiet, readyRunners, readySocketOf } from './runner-sockets.ts';
 import type { LiveSocket } from './runner-sockets.ts';
 
 const MAX_ROUNDS = 8;
@@ -80,6 +81,7 @@ export class Dispatcher {
       let best: string | null = null;
       for (const [id, { att }] of runners) {
         if (!att.executors.includes(offer.executor) || offer.rejectedBy.includes(id)) continue;
+        if (inTakeoverQuiet(att, now)) continue; // the pool's alarm dispatches again when it ends
         if (free.get(id)! > 0 && (best === null || free.get(id)! > free.get(best)!)) best = id;
       }
       if (best === null) continue;

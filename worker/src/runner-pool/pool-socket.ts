@@ -7,12 +7,13 @@
  */
 import { CLOSE_CODES, MIN_RUNNER_PROTOCOL, PROTOCOL_VERSION, RunnerToPool } from '../../../protocol/src/index.ts';
 import type { Hello } from '../../../protocol/src/index.ts';
-import { HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
+import { HEADER_CREDENTIAL_WON_BACK, HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
 import { closeQuietly, isOpen, jsonError, parseJsonText, sendJson } from '../task-room/socket-util.ts';
+import { issueCredential, onCredentialSaved } from './credential-rotation.ts';
 import { addRejected, deleteOffer, getOffer, offersTo } from './offers.ts';
 import { releaseOffer } from './pool.ts';
 import type { Pool } from './pool.ts';
-import { attachmentOf, runnerTag, updateAttachment } from './runner-sockets.ts';
+import { attachmentOf, runnerTag, TAKEOVER_QUIET_MS, updateAttachment } from './runner-sockets.ts';
 import type { RunnerAttachment } from './runner-sockets.ts';
 import { recordHello, recordSeen } from './runners-d1.ts';
 
@@ -29,16 +30,26 @@ export function openPoolSocket(pool: Pool, request: Request): Response {
   const poolName = request.headers.get(HEADER_POOL) ?? '';
   if (!runnerId || !name || !poolName) return jsonError(400, 'bad_request', 'runner id, name and pool are required');
 
+  const wonBack = request.headers.get(HEADER_CREDENTIAL_WON_BACK) === '1';
+  const live = pool.ctx.getWebSockets(runnerTag(runnerId)).filter((ws) => isOpen(ws) && attachmentOf(ws)?.ready);
   const [client, server] = Object.values(new WebSocketPair());
   pool.ctx.acceptWebSocket(server, ['runner', runnerTag(runnerId)]);
   const att: RunnerAttachment = {
     runnerId, name, pool: poolName, ready: false,
     executors: [], slots: 0, labels: [], activeRuns: [], protocolVersion: 0, connectedAt: Date.now(),
+    tookOver: live.length > 0 && !wonBack,
   };
   server.serializeAttachment(att);
+  // A connection that won the place back from a copy of the credential ends the copy's socket for
+  // good: its credential is burned (lib/runner-credential.ts), so it is told so, not to redial.
+  const [code, reason] = wonBack
+    ? [CLOSE_CODES.unauthorized, 'runner credential used from two places; the runner won its place back']
+    : [CLOSE_CODES.replaced, 'replaced by a newer connection'];
   for (const old of pool.ctx.getWebSockets(runnerTag(runnerId))) {
-    if (old !== server) closeQuietly(old, CLOSE_CODES.replaced, 'replaced by a newer connection');
+    if (old !== server) closeQuietly(old, code, reason);
   }
+  // Dispatch again when its takeover quiet ends (dispatcher.ts skips it until then).
+  if (att.tookOver) void pool.ctx.storage.setAlarm(att.connectedAt + TAKEOVER_QUIET_MS);
   return new Response(null, { status: 101, webSocket: client });
 }
 
@@ -70,6 +81,8 @@ export async function onPoolMessage(pool: Pool, ws: WebSocket, data: string | Ar
     }
     case 'reject':
       return onReject(pool, att, msg.runId, msg.reason);
+    case 'credentialSaved':
+      return onCredentialSaved(pool, ws, att);
   }
 }
 
@@ -85,6 +98,8 @@ async function onHello(pool: Pool, ws: WebSocket, att: RunnerAttachment, hello: 
     protocolVersion: hello.protocolVersion,
   });
   sendJson(ws, { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION });
+  // Each connection gets a fresh credential (README.md, "Credential rotation"); older runners cannot keep one.
+  if (firstHello && hello.rotatesCredential) await issueCredential(pool, ws, att);
   if (firstHello) {
     // Assignments pushed on an older socket: kept if the runner reports them as active, else
     // they never arrived (or were dropped) and go back to TaskRoom.

@@ -11,7 +11,8 @@ import { canTake, Dispatcher } from './dispatcher.ts';
 import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
 import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
-import { coverage, readyRunners, toLiveRunner } from './runner-sockets.ts';
+import { coverage, readyRunners, runnerTag, toLiveRunner } from './runner-sockets.ts';
+import { CLOSE_CODES } from '../../../protocol/src/index.ts';
 
 export class RunnerPool extends DurableObject<Env> {
   readonly #pool: Pool;
@@ -26,6 +27,11 @@ export class RunnerPool extends DurableObject<Env> {
   async fetch(request: Request): Promise<Response> {
     if (new URL(request.url).pathname !== '/connect') return jsonError(404, 'not_found', 'no such runner pool endpoint');
     return requireUpgrade(request) ?? openPoolSocket(this.#pool, request);
+  }
+
+  /** Set when a connection took a live one's place: its takeover quiet is over, hand it work. */
+  async alarm(): Promise<void> {
+    await this.#pool.dispatcher.run();
   }
 
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -63,6 +69,11 @@ export class RunnerPool extends DurableObject<Env> {
   /** Drop a run's offer (it was cancelled while queued). */
   async withdraw(runId: string): Promise<void> {
     deleteOffer(this.ctx.storage.sql, runId);
+  }
+
+  /** Close a removed runner's sockets for good (`unauthorized`: its credential is gone). */
+  async disconnect(runnerId: string, reason: string): Promise<void> {
+    for (const ws of this.ctx.getWebSockets(runnerTag(runnerId))) closeQuietly(ws, CLOSE_CODES.unauthorized, reason);
   }
 
   async listRunners(): Promise<LiveRunner[]> {

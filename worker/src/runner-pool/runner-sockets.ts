@@ -21,9 +21,25 @@ export interface RunnerAttachment {
   connectedAt: number;
   /** From hello (issue 10); absent for runners older than the field. */
   sandbox?: SandboxMode;
+  /** Hash of the credential this socket was given and the runner has not confirmed yet (credential-rotation.ts). */
+  issuedCredentialHash?: string;
+  /** This connection replaced a live, greeted one of the same runner (a copy of its credential, or a half-open socket). */
+  tookOver?: boolean;
 }
 
 export const runnerTag = (runnerId: string) => `runner:${runnerId}`;
+
+/**
+ * A connection that took a live one's place gets no new work for this long (issue 11): if it is a
+ * copy of the runner's credential, the runner it replaced wins its place back first (it redials
+ * after 2 s) and the copy is never handed a run. A runner merely reconnecting over its own
+ * half-open socket waits this long for new work; its running runs are unaffected.
+ */
+export const TAKEOVER_QUIET_MS = 5_000;
+
+export function inTakeoverQuiet(att: RunnerAttachment, now: number): boolean {
+  return att.tookOver === true && now - att.connectedAt < TAKEOVER_QUIET_MS;
+}
 
 export function attachmentOf(ws: WebSocket): RunnerAttachment | null {
   return (ws.deserializeAttachment() as RunnerAttachment | null) ?? null;

@@ -1,10 +1,12 @@
 /**
- * Settings → Runners: who is connected (online/offline, executors, slots, active runs), and a
+ * Settings → Runners: who is connected (online/offline, executors, slots, active runs), a warning
+ * on a runner whose credential was used from two places (issue 11), and a
  * registration token shown once together with the exact command that starts a runner with it.
  * The list refreshes every 10 s while the page is open, since runner state is live.
  */
 import { useState } from 'preact/hooks';
 import type { RegistrationToken, Runner } from '../../../../protocol/src/index.ts';
+import { errorMessage } from '../../lib/api.ts';
 import { api } from '../../lib/endpoints.ts';
 import { useRunners } from '../../lib/use-runners.ts';
 import { useSubmit } from '../../lib/use-submit.ts';
@@ -29,6 +31,16 @@ export function RunnersSection() {
 
 function RunnerRow(props: { runner: Runner }) {
   const r = props.runner;
+  const [error, setError] = useState<string | null>(null);
+  const onRemove = async () => {
+    if (!confirm(`Remove the runner “${r.name}”? Its credential stops working at once; register the machine again to use it.`)) return;
+    try {
+      await api.removeRunner(r.id);
+      runners.set((runners.data ?? []).filter((x) => x.id !== r.id));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
   return (
     <li data-testid="runner" data-runner-id={r.id} data-online={String(r.online)}>
       <div class="item-main">
@@ -44,7 +56,18 @@ function RunnerRow(props: { runner: Runner }) {
           {' · '}slots {r.slots ?? '—'} · active runs {r.activeRuns.length}
         </span>
         <span class="item-detail">{r.lastSeenAt ? `Last seen ${formatTime(r.lastSeenAt)}` : 'Never connected'}</span>
+        {r.credentialConflictAt !== null && (
+          <p class="error-text" role="alert" data-testid="runner-credential-conflict">
+            Credential used from two places ({formatTime(r.credentialConflictAt)}): another process connected with this
+            runner's credential — a copy of its state file? The runner that was connected keeps its place and the copy is
+            shut out; if you did not start that copy, check the machine, remove this runner and register it again.
+          </p>
+        )}
       </div>
+      <button type="button" class="secondary small" onClick={onRemove}>
+        Remove<span class="visually-hidden"> {r.name}</span>
+      </button>
+      <ErrorText message={error} />
     </li>
   );
 }
