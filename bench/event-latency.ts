@@ -8,6 +8,7 @@
  * (≤100 ms per frame, docs/architecture.md §5) is part of what is measured, on purpose.
  */
 import { performance } from 'node:perf_hooks';
+import buildWeb from '../e2e/harness/global-setup.ts';
 import { registrationToken, startRunner } from '../e2e/harness/runner.ts';
 import { isDone, openViewer } from '../e2e/harness/viewer.ts';
 import { startWorld } from '../e2e/harness/world.ts';
@@ -22,6 +23,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
+buildWeb(); // wrangler dev serves web/dist as its assets and will not start without it
 const w = await startWorld();
 try {
   await startRunner({ url: w.stack.url, token: await registrationToken(w.owner), name: 'bench', dir: w.stack.dir, slots: 1 });
