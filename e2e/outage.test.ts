@@ -29,7 +29,10 @@ describe('outage', () => {
     const held = new Promise<void>((r) => (release = r));
     w.fake.addScenario({ match: instruction, turns: [
       { text: 'First file.', toolCalls: [call('write_file', { path: 'a.txt', content: 'a\n' })] },
-      { text: 'Second file, after a pause.', hold: held, toolCalls: [call('write_file', { path: 'b.txt', content: 'b\n' })] },
+      // Held after its first text piece: the test cuts the network only once that piece reached the
+      // viewer, so the cut always falls inside a stream the agent is reading (else the relay would
+      // retry a request that never got an answer, quietly, and no stream would be interrupted).
+      { text: 'Second file, after a pause.', hold: held, holdAfterChunks: 2, toolCalls: [call('write_file', { path: 'b.txt', content: 'b\n' })] },
       { text: 'Wrote a.txt and b.txt.' },
     ] });
     const proxy = await startTcpProxy(Number(new URL(w.stack.url).port));
@@ -37,6 +40,7 @@ describe('outage', () => {
     const { taskId, runIds: [runId] } = await w.start(repo.id, instruction);
     const viewer = await openViewer(w.stack.url, taskId, w.owner.cookie);
     await waitFor('the second turn held at the provider', async () => w.fake.requests.some((r) => r.scenario === instruction && r.turnIndex === 1), 60_000);
+    await viewer.waitFor('the held turn streaming to the agent', (evs) => evs.some((e) => e.type === 'text' && e.text.startsWith('Second')), 30_000);
 
     const outage = proxy.outage(10_000, { drop: true });
     setTimeout(release, 1_000);

@@ -80,7 +80,7 @@ export async function streamSse(
     }
     if (i === frames.length) break;
     res.write(frames[i]);
-    if (i === 0 && turn.hold) await turn.hold;
+    if (i === (turn.holdAfterChunks ?? 1) - 1 && turn.hold) await turn.hold;
     else if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
   }
   if (!res.destroyed) res.end(trailer);

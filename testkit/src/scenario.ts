@@ -22,6 +22,11 @@ export interface ScriptedTurn {
   chunkDelayMs?: number;
   /** Stream the first event, then wait for this before the rest (non-streaming: wait before answering). */
   hold?: Promise<void>;
+  /**
+   * Streamed: how many events go out before `hold` is awaited (default 1). More than 1 lets a test
+   * see the held turn arrive at the agent (its first text piece) before it acts on the hold.
+   */
+  holdAfterChunks?: number;
   /** The first time this turn is served, cut the connection after this many streamed events (a network drop mid-stream). */
   cutAfterChunks?: number;
   /**
