@@ -5,6 +5,7 @@
  */
 import type { Assignment, ExecutorId } from '../../protocol/src/index.ts';
 import { PoolConnection } from './connection/pool-connection.ts';
+import type { WatchdogOptions } from './connection/watchdog.ts';
 import type { Executor } from './executors/types.ts';
 import { Job } from './job.ts';
 import type { SandboxDeps } from './sandbox/job-sandbox.ts';
@@ -36,6 +37,8 @@ export interface RunnerOptions {
   sandbox?: SandboxDeps;
   /** How git host names are resolved (default: the system's resolver); tests map names of their own. */
   resolve?: Resolve;
+  /** The pool socket's dead-peer watchdog (default LIMITS.socketPingEveryMs / socketSilenceMs; tests shorten it). */
+  poolWatchdog?: WatchdogOptions;
   /** Called once when the Worker refuses this runner for good (exit non-zero). */
   onTerminal(reason: string): void;
 }
@@ -58,6 +61,7 @@ export class Runner {
       activeRuns: () => [...this.jobs.keys()],
       onAssign: (a) => this.#onAssign(a),
       onTerminal: (reason) => o.onTerminal(reason),
+      watchdog: o.poolWatchdog,
     });
   }
 

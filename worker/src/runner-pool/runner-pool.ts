@@ -1,7 +1,9 @@
 /**
  * RunnerPool: one Durable Object per pool name (idFromName(pool)). Entry points only; the work
  * lives in the modules beside this file (see README.md). Runner sockets use the Hibernation API;
- * offers live in SQLite and each runner's live record in its socket attachment.
+ * offers live in SQLite and each runner's live record in its socket attachment. A runner's
+ * keep-alive ping is answered by the runtime itself (an auto-response), so an idle pool stays
+ * asleep; the runner, not the DO, watches for silence (runner/src/connection/watchdog.ts).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
@@ -12,7 +14,7 @@ import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
 import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
 import { coverage, readyRunners, runnerTag, toLiveRunner } from './runner-sockets.ts';
-import { CLOSE_CODES } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, SOCKET_PING, SOCKET_PONG } from '../../../protocol/src/index.ts';
 
 export class RunnerPool extends DurableObject<Env> {
   readonly #pool: Pool;
@@ -20,6 +22,7 @@ export class RunnerPool extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ensureSchema(ctx.storage.sql);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SOCKET_PING, SOCKET_PONG));
     const base = { ctx, env, sql: ctx.storage.sql };
     this.#pool = { ...base, dispatcher: new Dispatcher(base) };
   }
