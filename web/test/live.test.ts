@@ -63,7 +63,7 @@ function start(after = 0) {
     taskId: 'task 1',
     after,
     origin,
-    backoff: { baseMs: 5, maxMs: 20 },
+    backoff: { baseMs: 5, capMs: 20 },
     onEvents: (events) => batches.push(events),
     onState: (state, info) => states.push({ state, lastSeq: info.lastSeq }),
   });

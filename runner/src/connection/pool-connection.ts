@@ -11,8 +11,7 @@
  * LIMITS.socketSilenceMs is dropped and redialled (watchdog.ts): a half-open socket would otherwise
  * leave the runner connected to nobody, forever.
  */
-import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, PoolToRunner, type Assignment, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
-import type { Backoff } from '../backoff.ts';
+import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, PoolToRunner, type Assignment, type Backoff, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
 import type { RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';

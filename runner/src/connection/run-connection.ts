@@ -12,8 +12,7 @@
  * so by then the lease it granted has run out and the run is, or is about to be, re-queued for
  * someone else. The clock starts at start() and at every drop, and stops at `attached`.
  */
-import { CLOSE_CODES, RoomToRunner, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
-import type { Backoff } from '../backoff.ts';
+import { CLOSE_CODES, RoomToRunner, type Backoff, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
 import type { CredentialInput } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';

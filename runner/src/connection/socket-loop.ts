@@ -10,8 +10,7 @@
  * the pongs are the loop's own business, never handed to the owner.
  */
 import WebSocket from 'ws';
-import { CLOSE_CODES, SOCKET_PING, SOCKET_PONG } from '../../../protocol/src/index.ts';
-import { Backoff } from '../backoff.ts';
+import { Backoff, CLOSE_CODES, SOCKET_PING, SOCKET_PONG } from '../../../protocol/src/index.ts';
 import { asCredential, type CredentialInput, type RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { Watchdog, type WatchdogOptions } from './watchdog.ts';
