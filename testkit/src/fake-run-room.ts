@@ -8,7 +8,7 @@
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES, RunnerToRoom, frameEventsViolation, frameTextViolation } from '../../protocol/src/index.ts';
 import type { Assignment, Frame, RunEvent, RunResult } from '../../protocol/src/index.ts';
-import type { Changes } from './wait.ts';
+import type { Changes } from './changes.ts';
 
 /** auto: store + ack; hold: store, no ack; discard: neither (the frame is "lost in flight"). */
 export type AckMode = 'auto' | 'hold' | 'discard';

@@ -23,7 +23,8 @@ import {
 } from '../../protocol/src/index.ts';
 import { attachRunSocket, newFakeRun, sendAck, sendCancel, type AckMode, type FakeRun } from './fake-run-room.ts';
 import { forwardLlm, LLM_PROVIDERS, type LlmLogEntry, type LlmProvider } from './fake-llm-proxy.ts';
-import { Changes } from './wait.ts';
+import { Changes } from './changes.ts';
+import type { Maybe } from './wait.ts';
 
 export type { AckMode, FakeRun, LlmLogEntry, LlmProvider };
 export interface FakeWorkerOptions {
@@ -140,7 +141,7 @@ export interface FakeWorker {
   dropPoolSocket(code?: number, reason?: string): void;
   /** Points a gateway route at another upstream from now on (undefined: none, the route answers 502). */
   setUpstream(provider: LlmProvider, url: string | undefined): void;
-  waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
+  waitFor<T>(check: () => Maybe<T>, what: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
