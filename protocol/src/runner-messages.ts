@@ -14,9 +14,10 @@ import { RunEvent, TurnCall } from './events.ts';
 // ---------- pool socket ----------
 
 /**
- * The pool socket's keep-alive pair (LIMITS.socketPingEveryMs). Exact texts, not schema messages:
- * the Workers runtime matches the ping byte for byte and answers the pong itself
- * (`ctx.setWebSocketAutoResponse`), so neither ever reaches the RunnerPool DO's code.
+ * The keep-alive pair of a runner's sockets, pool and run (LIMITS.socketPingEveryMs). Exact texts,
+ * not schema messages: the Workers runtime matches the ping byte for byte and answers the pong
+ * itself (`ctx.setWebSocketAutoResponse`), so neither ever reaches RunnerPool's or TaskRoom's code.
+ * Not the run socket's `heartbeat`: that one renews the run's lease, so it must wake TaskRoom.
  */
 export const SOCKET_PING = '{"type":"ping"}';
 export const SOCKET_PONG = '{"type":"pong"}';
@@ -200,6 +201,8 @@ export const Attached = z.object({
   type: z.literal('attached'),
   lastFrame: z.number().int().nonnegative(),
   cancelRequested: z.boolean(),
+  /** As Welcome.answersPing, for the run socket (TaskRoom answers through the same auto-response). */
+  answersPing: z.boolean().optional(),
 });
 /** Cumulative: every frame ≤ `frame` is stored. */
 export const Ack = z.object({ type: z.literal('ack'), frame: z.number().int().nonnegative() });

@@ -57,8 +57,8 @@ export interface FakeWorkerOptions {
    */
   rotateCredentials?: boolean;
   /**
-   * Whether the pool socket answers SOCKET_PING (default true, as today's Worker does). false plays
-   * an older Worker: no `answersPing` in the welcome, and a ping is a bad message (close 4400).
+   * Whether pool and run sockets answer SOCKET_PING (default true, as today's Worker does). false
+   * plays an older Worker: no `answersPing` in welcome or attached, and a ping is a bad message (4400).
    */
   answersPing?: boolean;
 }
@@ -346,7 +346,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
       run.socket = ws;
       return changes.notify();
     }
-    attachRunSocket(run, ws, changes);
+    attachRunSocket(run, ws, changes, opts.answersPing ?? true);
     changes.notify();
   }
 

@@ -8,13 +8,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import type { LiveRunner, OfferReply, RunOffer } from '../task-room/types.ts';
-import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
+import { answerPings, closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
 import { canTake, Dispatcher } from './dispatcher.ts';
 import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
 import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
 import { coverage, readyRunners, runnerTag, toLiveRunner } from './runner-sockets.ts';
-import { CLOSE_CODES, SOCKET_PING, SOCKET_PONG } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES } from '../../../protocol/src/index.ts';
 
 export class RunnerPool extends DurableObject<Env> {
   readonly #pool: Pool;
@@ -22,7 +22,7 @@ export class RunnerPool extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ensureSchema(ctx.storage.sql);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SOCKET_PING, SOCKET_PONG));
+    answerPings(ctx);
     const base = { ctx, env, sql: ctx.storage.sql };
     this.#pool = { ...base, dispatcher: new Dispatcher(base) };
   }
