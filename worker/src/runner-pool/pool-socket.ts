@@ -97,7 +97,8 @@ async function onHello(pool: Pool, ws: WebSocket, att: RunnerAttachment, hello: 
     ...(hello.sandbox ? { sandbox: hello.sandbox } : {}),
     protocolVersion: hello.protocolVersion,
   });
-  sendJson(ws, { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION });
+  // answersPing: the runtime answers SOCKET_PING for us (runner-pool.ts), so the runner may ping.
+  sendJson(ws, { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION, answersPing: true });
   // Each connection gets a fresh credential (README.md, "Credential rotation"); older runners cannot keep one.
   if (firstHello && hello.rotatesCredential) await issueCredential(pool, ws, att);
   if (firstHello) {

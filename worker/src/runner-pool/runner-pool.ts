@@ -1,12 +1,14 @@
 /**
  * RunnerPool: one Durable Object per pool name (idFromName(pool)). Entry points only; the work
  * lives in the modules beside this file (see README.md). Runner sockets use the Hibernation API;
- * offers live in SQLite and each runner's live record in its socket attachment.
+ * offers live in SQLite and each runner's live record in its socket attachment. A runner's
+ * keep-alive ping is answered by the runtime itself (an auto-response), so an idle pool stays
+ * asleep; the runner, not the DO, watches for silence (runner/src/connection/watchdog.ts).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import type { LiveRunner, OfferReply, RunOffer } from '../task-room/types.ts';
-import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
+import { answerPings, closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
 import { canTake, Dispatcher } from './dispatcher.ts';
 import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
@@ -20,6 +22,7 @@ export class RunnerPool extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ensureSchema(ctx.storage.sql);
+    answerPings(ctx);
     const base = { ctx, env, sql: ctx.storage.sql };
     this.#pool = { ...base, dispatcher: new Dispatcher(base) };
   }

@@ -61,7 +61,8 @@ export function openRunSocket(room: Room, request: Request): Response {
     if (old !== server) closeQuietly(old, CLOSE_CODES.replaced, 'replaced by a newer connection');
   }
   renewLease(room, run);
-  sendJson(server, { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested });
+  // answersPing: the runtime answers SOCKET_PING for us (answerPings in task-room.ts), so the runner may ping.
+  sendJson(server, { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested, answersPing: true });
   return new Response(null, { status: 101, webSocket: client });
 }
 

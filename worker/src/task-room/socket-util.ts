@@ -4,7 +4,15 @@
  * vanish at any moment; a failed send must not abort the handler that already persisted state).
  */
 import type { z } from 'zod';
-import { utf8Bytes } from '../../../protocol/src/index.ts';
+import { SOCKET_PING, SOCKET_PONG, utf8Bytes } from '../../../protocol/src/index.ts';
+
+/**
+ * A runner's keep-alive ping (SOCKET_PING, issue 12) is answered by the runtime itself: the DO is
+ * not woken and runs no timer; the runner watches its socket's silence (runner/src/connection/watchdog.ts).
+ */
+export function answerPings(ctx: DurableObjectState): void {
+  ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SOCKET_PING, SOCKET_PONG));
+}
 
 export function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
