@@ -2,7 +2,7 @@
  * TaskRoom's SQLite schema (DO storage, drizzle). The tables are created and changed only by the
  * versioned migrations in drizzle/ (`npm run db:generate:do` after editing this file), applied on
  * wake by storage.ts. Column names are those of the layout rooms had before versioned migrations,
- * so the first migration is that layout and old rooms adopt it as-is (legacy-layout.ts).
+ * so the first migration is that layout and old rooms adopt it as they are (storage.ts).
  *
  * - meta:   key/value (task_id).
  * - events: the task's event log; `seq` is gapless per task (assigned in event-log.ts).
