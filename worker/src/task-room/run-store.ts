@@ -7,6 +7,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, lt, lte, min, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { LEASED_STATUSES, TERMINAL_STATUSES } from '../../../protocol/src/index.ts';
+import { preparedPer } from '../lib/do-storage.ts';
 import { runs } from './schema.ts';
 import type { RoomDb } from './storage.ts';
 import type { NewRun } from './types.ts';
@@ -24,8 +25,11 @@ export function insertRun(db: RoomDb, spec: NewRun, now: number): boolean {
   return inserted.length > 0;
 }
 
+/** Every frame and socket event reads its run: prepared once per handle (lib/do-storage.ts). */
+const byId = preparedPer((db) => db.select().from(runs).where(eq(runs.runId, sql.placeholder('runId'))).prepare());
+
 export function getRun(db: RoomDb, runId: string): RunState | null {
-  return db.select().from(runs).where(eq(runs.runId, runId)).get() ?? null;
+  return byId(db).get({ runId }) ?? null;
 }
 
 /** Write `patch`; with sync (default) the change is also owed to D1. Mutates `run` to match. */
