@@ -64,7 +64,7 @@ export async function migrateDoStorage(storage: DurableObjectStorage, bundle: Do
   try {
     await migrate(watched, bundle);
   } catch (err) {
-    throw new Error(`storage migration failed (nothing of it kept) at: ${last.replace(/\s+/g, ' ').trim().slice(0, 200)}`, { cause: err });
+    throw new Error(`storage migration failed (rolled back) at: ${last.replace(/\s+/g, ' ').trim().slice(0, 200)}`, { cause: err });
   }
 }
 
