@@ -18,7 +18,7 @@ import type { Room } from './room.ts';
 import { attachmentOf } from './run-sockets.ts';
 import { onRunMessage, onRunSocketGone, openRunSocket, staleReason } from './run-socket.ts';
 import { getRun } from './run-store.ts';
-import { ensureSchema } from './schema.ts';
+import { migrateRoomDb } from './storage.ts';
 import { answerPings, closeQuietly, jsonError, requireUpgrade } from './socket-util.ts';
 import type { NewRun } from './types.ts';
 import { openViewerSocket } from './viewer-socket.ts';
@@ -28,9 +28,9 @@ export class TaskRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ensureSchema(ctx.storage.sql);
     answerPings(ctx);
     this.#room = createRoom(ctx, env);
+    void ctx.blockConcurrencyWhile(() => migrateRoomDb(ctx));
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -104,7 +104,7 @@ export class TaskRoom extends DurableObject<Env> {
    * out a run's git credentials only then (issue "Seal every attempt").
    */
   async holdsRun(runId: string, runnerId: string, assignment: number): Promise<boolean> {
-    return staleReason(getRun(this.#room.sql, runId), { kind: 'run', runId, assignment, runnerId }) === null;
+    return staleReason(getRun(this.#room.db, runId), { kind: 'run', runId, assignment, runnerId }) === null;
   }
 
   /** Called by RunnerPool when the runner declined or vanished before accepting. */
