@@ -107,7 +107,7 @@ describe('a TaskRoom written before versioned migrations', () => {
 
     // The runner of the reassigned run reattaches where it was and its next frame follows on.
     const sock = await openRunStream(task.taskId, running.runId, 2, OLD_RUNNER);
-    expect(await sock.next()).toEqual({ type: 'attached', lastFrame: 3, cancelRequested: false });
+    expect(await sock.next()).toEqual({ type: 'attached', lastFrame: 3, cancelRequested: false, answersPing: true });
     sock.send({ type: 'frame', frame: 4, events: [ev.text(running.runId, 'after the migration')] });
     expect(await sock.nextOfType('ack')).toEqual({ type: 'ack', frame: 4 });
     const stored = await storedEvents(task.taskId);
