@@ -115,7 +115,7 @@ describe('a TaskRoom written before versioned migrations', () => {
     expect(stored.at(-1)).toMatchObject({ type: 'text', text: 'after the migration', seq: n + 1 });
     // The budget stop still stands for the other run.
     const stop = await openRunStream(task.taskId, stopping.runId, 1, OLD_RUNNER);
-    expect(await stop.next()).toEqual({ type: 'attached', lastFrame: 1, cancelRequested: true });
+    expect(await stop.next()).toEqual({ type: 'attached', lastFrame: 1, cancelRequested: true, answersPing: true });
   });
 
   it('from before issue 3 (four run columns missing) wakes with them, its events and runs intact', async () => {
