@@ -1,10 +1,14 @@
 /**
  * The shell: auth gate (setup / sign in / app), top bar with navigation, theme and shortcut help,
- * the task sidebar (behind a "Tasks" button on a narrow screen) and the routed page.
+ * the task sidebar (behind a "Tasks" button on a narrow screen) and the routed page — preact-iso's
+ * `LocationProvider` + `Router` over the table in lib/router.ts. Settings and New task are their
+ * own chunks (`lazyRoute`); Home and the task page are in the initial JS, and opening a task starts
+ * the diff viewer's chunk at once (task-page.tsx), since the task page is the one timed for speed.
  */
 import { useEffect } from 'preact/hooks';
+import { LocationProvider, Route, Router, useLocation, useRoute } from 'preact-iso';
 import { errorMessage } from './lib/api.ts';
-import { currentPath, matchRoute } from './lib/router.ts';
+import { ROUTES } from './lib/router.ts';
 import { loadSession, session, signOut } from './state/session.ts';
 import { helpOpen, sidebarOpen } from './state/shell.ts';
 import { AppShortcuts } from './components/app-shortcuts.tsx';
@@ -12,14 +16,20 @@ import { Link } from './components/link.tsx';
 import { ShortcutHelp } from './components/shortcut-help.tsx';
 import { TaskList } from './components/task-list.tsx';
 import { ThemeToggle } from './components/theme-toggle.tsx';
+import { lazyRoute } from './components/lazy.tsx';
 import { Loading } from './components/ui.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
-import { NewTaskPage } from './pages/new-task-page.tsx';
-import { SettingsPage } from './pages/settings-page.tsx';
 import { TaskPage } from './pages/task-page.tsx';
 
+const SettingsPage = lazyRoute(async () => (await import('./pages/settings-page.tsx')).SettingsPage);
+const NewTaskPage = lazyRoute(async () => (await import('./pages/new-task-page.tsx')).NewTaskPage);
+
 export function App() {
+  return <LocationProvider><Shell /></LocationProvider>;
+}
+
+function Shell() {
   const s = session.value;
   if (s.kind === 'loading') return <main class="auth" id="main"><Loading what="Starting dursor…" /></main>;
   if (s.kind === 'error') {
@@ -37,6 +47,7 @@ export function App() {
   if (s.kind === 'signed-out') return <AuthPage mode="signin" notice={s.notice} />;
 
   const open = sidebarOpen.value;
+  const { path } = useLocation();
   return (
     <div class="shell">
       <a class="skip-link" href="#main">Skip to content</a>
@@ -47,7 +58,7 @@ export function App() {
         <Link href="/" class="brand">dursor</Link>
         <nav class="main-nav" aria-label="Main">
           <Link href="/tasks/new" navLink>New task</Link>
-          <Link href="/settings" current={currentPath.value === '/settings' || currentPath.value.startsWith('/settings/')}>Settings</Link>
+          <Link href="/settings" current={path === '/settings' || path.startsWith('/settings/')}>Settings</Link>
         </nav>
         <div class="account">
           <span class="user-email" data-testid="user-email">{s.user.email}</span>
@@ -59,7 +70,15 @@ export function App() {
       </header>
       <div class="layout">
         <aside id="task-sidebar" class={`sidebar${open ? ' open' : ''}`}><TaskList /></aside>
-        <main id="main" class="content" tabIndex={-1}><Page /></main>
+        <main id="main" class="content" tabIndex={-1}>
+          <Router>
+            <Route path={ROUTES.home} component={HomePage} />
+            <Route path={ROUTES.settings} component={SettingsPage} />
+            <Route path={ROUTES.newTask} component={NewTaskPage} />
+            <Route path={ROUTES.task} component={TaskRoute} />
+            <Route default component={NotFound} />
+          </Router>
+        </main>
       </div>
       <ShortcutHelp />
       <CloseSidebarOnNavigate />
@@ -69,28 +88,27 @@ export function App() {
 
 /** On a phone the sidebar covers the page; following a link in it (or anywhere) closes it. */
 function CloseSidebarOnNavigate() {
-  const path = currentPath.value;
+  const { path } = useLocation();
   useEffect(() => {
     sidebarOpen.value = false;
   }, [path]);
   return null;
 }
 
-function Page() {
-  const route = matchRoute(currentPath.value);
-  switch (route.name) {
-    case 'home': return <HomePage />;
-    case 'settings': return <SettingsPage section={route.section} />;
-    case 'new-task': return <NewTaskPage />;
-    case 'task': return <TaskPage key={route.id} id={route.id} />;
-    case 'not-found':
-      return (
-        <div class="page">
-          <h1>Page not found</h1>
-          <p>Nothing lives at <code>{route.path}</code>. <Link href="/">Go to the start page</Link>.</p>
-        </div>
-      );
-  }
+/** One TaskPage (and so one TaskStore and live socket) per task: another task's address remounts it. */
+function TaskRoute() {
+  const { id } = useRoute().params;
+  return <TaskPage key={id} id={id!} />;
+}
+
+function NotFound() {
+  const { path } = useLocation();
+  return (
+    <div class="page">
+      <h1>Page not found</h1>
+      <p>Nothing lives at <code>{path}</code>. <Link href="/">Go to the start page</Link>.</p>
+    </div>
+  );
 }
 
 function SignOutButton() {
