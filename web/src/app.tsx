@@ -30,6 +30,7 @@ export function App() {
 }
 
 function Shell() {
+  const { path } = useLocation();
   const s = session.value;
   if (s.kind === 'loading') return <main class="auth" id="main"><Loading what="Starting dursor…" /></main>;
   if (s.kind === 'error') {
@@ -47,7 +48,6 @@ function Shell() {
   if (s.kind === 'signed-out') return <AuthPage mode="signin" notice={s.notice} />;
 
   const open = sidebarOpen.value;
-  const { path } = useLocation();
   return (
     <div class="shell">
       <a class="skip-link" href="#main">Skip to content</a>
