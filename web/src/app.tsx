@@ -1,9 +1,8 @@
 /**
  * The shell: auth gate (setup / sign in / app), top bar with navigation, theme and shortcut help,
  * the task sidebar (behind a "Tasks" button on a narrow screen) and the routed page — preact-iso's
- * `LocationProvider` + `Router` over the table in lib/router.ts. Settings and New task are their
- * own chunks (`lazyRoute`); Home and the task page are in the initial JS, and opening a task starts
- * the diff viewer's chunk at once (task-page.tsx), since the task page is the one timed for speed.
+ * `LocationProvider` + `Router` over the table in lib/router.ts. The pages are in the initial JS
+ * (their big parts are lazy chunks); opening a task starts the diff viewer's chunk at once.
  */
 import { useEffect } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation, useRoute } from 'preact-iso';
@@ -16,14 +15,12 @@ import { Link } from './components/link.tsx';
 import { ShortcutHelp } from './components/shortcut-help.tsx';
 import { TaskList } from './components/task-list.tsx';
 import { ThemeToggle } from './components/theme-toggle.tsx';
-import { lazyRoute } from './components/lazy.tsx';
 import { Loading } from './components/ui.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
+import { NewTaskPage } from './pages/new-task-page.tsx';
+import { SettingsPage } from './pages/settings-page.tsx';
 import { TaskPage } from './pages/task-page.tsx';
-
-const SettingsPage = lazyRoute(async () => (await import('./pages/settings-page.tsx')).SettingsPage);
-const NewTaskPage = lazyRoute(async () => (await import('./pages/new-task-page.tsx')).NewTaskPage);
 
 export function App() {
   return <LocationProvider><Shell /></LocationProvider>;

@@ -1,13 +1,10 @@
 /**
- * Code splitting on preact-iso's `lazy` (its module cache and `preload()`), in two shapes:
- *
- * - `lazyRoute`: a page in the `<Router>` (app.tsx). While its chunk loads the Router keeps the
- *   page that was there, so navigating never flashes an empty screen. A chunk that fails to load
- *   (say, a deploy replaced it) renders a "reload the page" notice instead of nothing.
- * - `lazy`: a part of a page (diff viewer, PR panel, GitHub pieces). A part needs what a route does
- *   not: a Loading line in its place while the chunk comes, and a failed chunk shown with a retry.
- *   Its arrival is a signal, not an effect, so a module landing between a render and that render's
- *   effect still re-renders every part that showed Loading (the race the hand-written version had).
+ * Code-split parts of a page (diff viewer, PR panel, GitHub pieces) on preact-iso's `lazy` (its
+ * module cache and `preload()`), plus what a part needs that preact-iso leaves out: a Loading line
+ * in its place while the chunk comes (preact-iso's suspension shows nothing), and a failed chunk
+ * shown with a retry (preact-iso keeps a failed load for good). The arrival is a signal, not an
+ * effect, so a module landing between a render and that render's effect still re-renders every
+ * part that showed Loading (the race the hand-written version had).
  */
 import type { ComponentType, FunctionComponent } from 'preact';
 import { signal } from '@preact/signals';
@@ -52,13 +49,3 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>, wh
   return Object.assign(Lazy, { preload: start });
 }
 
-/** A routed page in its own chunk; see the header for what happens while it loads or when it fails. */
-export function lazyRoute<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
-  return isoLazy(() => load().catch((err: unknown): ComponentType<P> => function ChunkFailed() {
-    return (
-      <div class="page">
-        <LoadError message={`Could not load this page: ${errorMessage(err)}`} onRetry={() => location.reload()} />
-      </div>
-    );
-  }));
-}
