@@ -24,6 +24,7 @@ import {
 import { attachRunSocket, newFakeRun, sendAck, sendCancel, type AckMode, type FakeRun } from './fake-run-room.ts';
 import { forwardLlm, LLM_PROVIDERS, type LlmLogEntry, type LlmProvider } from './fake-llm-proxy.ts';
 import { Changes } from './changes.ts';
+import { executorFor } from './fake-executor.ts';
 import type { Maybe } from './wait.ts';
 
 export type { AckMode, FakeRun, LlmLogEntry, LlmProvider };
@@ -150,18 +151,6 @@ const json = (res: ServerResponse, status: number, body: object) => {
   res.end(JSON.stringify(body));
 };
 const apiError = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
-const DEFAULT_PROVIDER: Record<ExecutorSpec['id'], ExecutorSpec['provider']> = {
-  'patch-agent': 'openai-compatible', 'claude-code': 'anthropic', codex: 'openai', 'gemini-cli': 'google', 'cursor-agent': 'cursor',
-};
-const GATEWAY_PATH: Partial<Record<NonNullable<ExecutorSpec['provider']>, string>> = {
-  openai: '/v1/llm/openai', 'openai-compatible': '/v1/llm/openai', anthropic: '/v1/llm/anthropic', google: '/v1/llm/google',
-};
-function executorFor(input: AssignInput): ExecutorSpec {
-  const id = input.executor?.id ?? 'patch-agent';
-  const provider = input.executor?.provider ?? DEFAULT_PROVIDER[id];
-  const gatewayPath = provider ? GATEWAY_PATH[provider] : undefined;
-  return { id, provider, model: input.model ?? 'fake-model', ...(gatewayPath ? { gatewayPath } : {}), ...input.executor };
-}
 const bearer = (req: IncomingMessage) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
 
 export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<FakeWorker> {
