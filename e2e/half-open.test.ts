@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, Run } from '../protocol/src/index.ts';
 import { waitFor } from '../testkit/src/wait.ts';
 import { registrationToken, startRunner, stopRunners } from './harness/runner.ts';
-import { call } from './harness/scenarios.ts';
+import { writeOneFile } from './harness/scenarios.ts';
 import { startTcpProxy, type TcpProxy } from './harness/tcp-proxy.ts';
 import { isDone, openViewer } from './harness/viewer.ts';
 import { startWorld, type World } from './harness/world.ts';
@@ -38,10 +38,7 @@ describe('half-open sockets', () => {
 
     const repo = await w.repo('after-half-open');
     const instruction = 'Work after a half-open socket.';
-    w.fake.addScenario({ match: instruction, turns: [
-      { text: 'Writing.', toolCalls: [call('write_file', { path: 'back.txt', content: 'back\n' })] },
-      { text: 'Done.' },
-    ] });
+    w.fake.addScenario({ match: instruction, turns: writeOneFile('back.txt', 'back\n') });
     const { taskId, runIds: [runId] } = await w.start(repo.id, instruction);
     const viewer = await openViewer(w.stack.url, taskId, w.owner.cookie);
     await viewer.waitFor('the run to finish', (evs) => isDone(evs, runId), 90_000);

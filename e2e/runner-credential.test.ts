@@ -12,7 +12,7 @@ import { Runner } from '../protocol/src/index.ts';
 import { launchChromium } from './harness/browser.ts';
 import { waitFor } from '../testkit/src/wait.ts';
 import { registrationToken, startRunner, stopRunners } from './harness/runner.ts';
-import { call } from './harness/scenarios.ts';
+import { writeOneFile } from './harness/scenarios.ts';
 import { isDone, openViewer } from './harness/viewer.ts';
 import { startWorld, type World } from './harness/world.ts';
 
@@ -90,10 +90,7 @@ describe('a copied runner credential', () => {
     // The real runner still takes work.
     const repo = await w.repo('after-copy');
     const instruction = 'Prove the runner is still yours.';
-    w.fake.addScenario({ match: instruction, turns: [
-      { text: 'Writing.', toolCalls: [call('write_file', { path: 'still-mine.txt', content: 'yes\n' })] },
-      { text: 'Done.' },
-    ] });
+    w.fake.addScenario({ match: instruction, turns: writeOneFile('still-mine.txt', 'yes\n') });
     const { taskId, runIds: [runId] } = await w.start(repo.id, instruction);
     const viewer = await openViewer(w.stack.url, taskId, w.owner.cookie);
     await viewer.waitFor('the run to finish on the real runner', (evs) => isDone(evs, runId), 90_000);

@@ -7,3 +7,8 @@ export const call = (name: string, args: Record<string, unknown>) => ({ name, ar
 export function editThenSay(calls: ReturnType<typeof call>[], say: string, usage = { prompt_tokens: 100, completion_tokens: 20 }): ScriptedTurn[] {
   return [{ text: 'Let me look.', toolCalls: calls, usage }, { text: say, usage }];
 }
+
+/** The smallest run that proves a runner works: write one file, then say so. */
+export function writeOneFile(path: string, content: string): ScriptedTurn[] {
+  return [{ text: 'Writing.', toolCalls: [call('write_file', { path, content })] }, { text: 'Done.' }];
+}
