@@ -8,3 +8,4 @@ export * from './viewer-messages.ts';
 export * from './github.ts';
 export * from './api.ts';
 export * from './frame-limits.ts';
+export * from './codec.ts';

@@ -8,7 +8,7 @@
  * rotated: then it redials with the one it saved and wins its place back from the copy
  * (worker/src/runner-pool/README.md, "Credential rotation").
  */
-import { CLOSE_CODES, PROTOCOL_VERSION, PoolToRunner, type Assignment, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, PROTOCOL_VERSION, decode, decodeIssue, type Assignment, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
 import type { Backoff } from '../backoff.ts';
 import type { RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
@@ -42,7 +42,7 @@ const TERMINAL: Record<number, string> = {
 
 export class PoolConnection {
   #o: PoolConnectionOptions;
-  #loop: SocketLoop;
+  #loop: SocketLoop<'runnerToPool'>;
   #welcomed = false;
   #workerProtocol = 0;
   /** Counts pool sockets opened, so a confirm goes only on the socket that brought the credential. */
@@ -51,6 +51,7 @@ export class PoolConnection {
   constructor(o: PoolConnectionOptions) {
     this.#o = o;
     this.#loop = new SocketLoop({
+      role: 'runnerToPool',
       url: `${o.baseUrl.replace(/^http/, 'ws')}/v1/runners/connect`,
       credential: o.credential,
       log: o.log,
@@ -119,13 +120,12 @@ export class PoolConnection {
   }
 
   #onMessage(data: string): void {
-    let msg;
-    try {
-      msg = PoolToRunner.parse(JSON.parse(data));
-    } catch (e) {
-      this.#o.log.warn('bad message on pool socket, reconnecting', { error: (e as Error).message.slice(0, 300) });
+    const decoded = decode('poolToRunner', data);
+    if (!decoded.ok) {
+      this.#o.log.warn('bad message on pool socket, reconnecting', { error: (decodeIssue('poolToRunner', data) ?? decoded.reason).slice(0, 300) });
       return this.#loop.drop();
     }
+    const msg = decoded.msg;
     if (msg.type === 'welcome') {
       this.#welcomed = true;
       this.#workerProtocol = msg.protocolVersion;

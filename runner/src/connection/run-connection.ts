@@ -12,7 +12,7 @@
  * so by then the lease it granted has run out and the run is, or is about to be, re-queued for
  * someone else. The clock starts at start() and at every drop, and stops at `attached`.
  */
-import { CLOSE_CODES, RoomToRunner, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, decode, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
 import type { Backoff } from '../backoff.ts';
 import type { CredentialInput } from '../credential.ts';
 import type { Logger } from '../log.ts';
@@ -35,7 +35,7 @@ export interface RunConnectionOptions {
 
 export class RunConnection {
   #o: RunConnectionOptions;
-  #loop: SocketLoop;
+  #loop: SocketLoop<'runnerToRoom'>;
   #unacked: Frame[] = [];
   #nextFrame = 1;
   #acked = 0;
@@ -49,7 +49,7 @@ export class RunConnection {
     this.#o = o;
     const url = `${o.baseUrl.replace(/^http/, 'ws')}/v1/runs/${encodeURIComponent(o.runId)}/stream?assignment=${o.assignment}`;
     this.#loop = new SocketLoop({
-      url, credential: o.credential, log: o.log, backoff: o.backoff,
+      role: 'runnerToRoom', url, credential: o.credential, log: o.log, backoff: o.backoff,
       handlers: {
         onOpen: () => {
           this.#attached = false;
@@ -127,13 +127,12 @@ export class RunConnection {
   }
 
   #onMessage(data: string): void {
-    let msg;
-    try {
-      msg = RoomToRunner.parse(JSON.parse(data));
-    } catch {
+    const decoded = decode('roomToRunner', data);
+    if (!decoded.ok) {
       this.#o.log.warn('bad message on run socket, reconnecting', { runId: this.#o.runId });
       return this.#loop.drop();
     }
+    const msg = decoded.msg;
     if (msg.type === 'attached') {
       this.#clearAttachTimeout();
       this.#ack(msg.lastFrame);

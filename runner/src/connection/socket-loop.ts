@@ -7,7 +7,7 @@
  * the runner has since rotated away from is a race, not a verdict, and is simply redialled.
  */
 import WebSocket from 'ws';
-import { CLOSE_CODES } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, encode, type Outgoing, type SocketRole } from '../../../protocol/src/index.ts';
 import { Backoff } from '../backoff.ts';
 import { asCredential, type CredentialInput, type RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
@@ -22,7 +22,9 @@ export interface SocketHandlers {
   onClose(code: number, reason: string, httpStatus?: number): 'reconnect' | 'stop' | number;
 }
 
-export interface SocketLoopOptions {
+export interface SocketLoopOptions<R extends SocketRole> {
+  /** What this loop writes (runnerToPool or runnerToRoom): send() takes only that role's messages. */
+  role: R;
   url: string;
   credential: CredentialInput;
   log: Logger;
@@ -30,8 +32,8 @@ export interface SocketLoopOptions {
   backoff?: Backoff;
 }
 
-export class SocketLoop {
-  #opts: SocketLoopOptions;
+export class SocketLoop<R extends SocketRole> {
+  #opts: SocketLoopOptions<R>;
   #credential: RunnerCredential;
   #backoff: Backoff;
   #ws: WebSocket | null = null;
@@ -40,7 +42,7 @@ export class SocketLoop {
   #idle: Promise<void>;
   #markIdle!: () => void;
 
-  constructor(opts: SocketLoopOptions) {
+  constructor(opts: SocketLoopOptions<R>) {
     this.#opts = opts;
     this.#credential = asCredential(opts.credential);
     this.#backoff = opts.backoff ?? new Backoff();
@@ -60,9 +62,9 @@ export class SocketLoop {
     this.#dial();
   }
 
-  send(msg: object): boolean {
+  send(msg: Outgoing<R>): boolean {
     if (!this.isOpen) return false;
-    this.#ws!.send(JSON.stringify(msg));
+    this.#ws!.send(encode(this.#opts.role, msg));
     return true;
   }
 
