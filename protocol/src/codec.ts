@@ -9,6 +9,7 @@
  * Runtime-neutral (Workers, Node, browser): the socket is anything with `send(text)`.
  */
 import type { z } from 'zod';
+import type { StoredEvent } from './events.ts';
 import { frameTextViolation } from './frame-limits.ts';
 import { PoolToRunner, RoomToRunner, RunnerToPool, RunnerToRoom } from './runner-messages.ts';
 import { CLOSE_CODES, MIN_RUNNER_PROTOCOL } from './version.ts';
@@ -76,13 +77,20 @@ export function sendEncoded(ws: TextSocket, text: string): boolean {
   }
 }
 
+/** One stored event's JSON, made only by `storedEventJson`, so `encodeViewerEvents` takes nothing else. */
+export type StoredEventJson = string & { readonly __storedEventJson: true };
+
+export function storedEventJson(event: StoredEvent): StoredEventJson {
+  return JSON.stringify(event) as StoredEventJson;
+}
+
 /**
  * The text of an `events` message (roomToViewer) around events already serialised one by one:
  * TaskRoom measures each event's JSON to chunk a replay by size (task-room/fanout.ts) and must
  * not serialise a 512 KiB patch twice. The golden frames test that this decodes as RoomToViewer.
  */
-export function encodeViewerEvents(eventJsons: readonly string[]): string {
-  return `{"type":"events","events":[${eventJsons.join(',')}]}`;
+export function encodeViewerEvents(events: readonly StoredEventJson[]): string {
+  return `{"type":"events","events":[${events.join(',')}]}`;
 }
 
 export interface DecodeOptions {

@@ -4,7 +4,7 @@
  * its golden code and reason, and every message kind of every socket role has a golden file.
  */
 import { describe, expect, it } from 'vitest';
-import { SOCKET_ROLES, decode, encode, encodeViewerEvents, send, type Outgoing, type SocketRole } from '../src/index.ts';
+import { SOCKET_ROLES, decode, encode, encodeViewerEvents, send, storedEventJson, type Outgoing, type SocketRole, type StoredEvent } from '../src/index.ts';
 import { GOLDEN, goldenOf, goldenText, shapeViolation } from './golden/golden.ts';
 
 const roles = Object.keys(SOCKET_ROLES) as SocketRole[];
@@ -49,8 +49,8 @@ describe('shapeViolation', () => {
 
 describe('encodeViewerEvents', () => {
   it('writes the events message every golden one decodes as', () => {
-    const golden = goldenOf('roomToViewer').find((g) => g.type === 'events')!.valid[0].message as { events: unknown[] };
-    const text = encodeViewerEvents(golden.events.map((e) => JSON.stringify(e)));
+    const golden = goldenOf('roomToViewer').find((g) => g.type === 'events')!.valid[0].message as { events: StoredEvent[] };
+    const text = encodeViewerEvents(golden.events.map(storedEventJson));
     expect(text).toBe(JSON.stringify(golden));
     expect(decode('roomToViewer', text).ok).toBe(true);
   });

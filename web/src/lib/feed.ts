@@ -2,8 +2,8 @@
  * The signed-in user's feed socket, `/v1/live` (one per tab): every task's list row as it is
  * created or its status is written, so the sidebar is live without polling (issue 9: the 5 s
  * poll it replaced was what took `wrangler dev` down under an open page). Messages are read with
- * the protocol's `decode('feedToViewer', …)`. Each (re)connect starts with `hello`; the feed replays nothing, so the owner
- * reloads the list then (onHello). Reconnects with the same jittered backoff as the task socket.
+ * the protocol's `decode('feedToViewer', …)`. Each (re)connect starts with `hello`; the feed
+ * replays nothing, so the owner reloads the list then (onHello). Reconnects with the same jittered backoff as the task socket.
  */
 import { decode } from '../../../protocol/src/index.ts';
 import type { Task } from '../../../protocol/src/index.ts';

@@ -1,7 +1,7 @@
 /**
  * The live socket of one open task: `/v1/tasks/:id/live?after=<lastSeq>` (docs/architecture.md §5).
- * Every message is read with the protocol's `decode('roomToViewer', …)`; events with seq ≤ the last seen are dropped, so a
- * replay overlapping what we already hold is harmless. On a drop it reconnects with jittered
+ * Every message is read with the protocol's `decode('roomToViewer', …)`; events with seq ≤ the
+ * last seen are dropped, so a replay overlapping what we already hold is harmless. On a drop it reconnects with jittered
  * backoff, resuming after the last seq. It knows nothing about signals: the store receives each
  * `events` message (or, before `sync`, the whole replay) through `onEvents` as one batch.
  */

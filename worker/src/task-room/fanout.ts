@@ -4,15 +4,15 @@
  * the 1 MiB WebSocket message limit even when a `result` event carries a large patch. Callers
  * broadcast only after the events are committed (persist first, then broadcast).
  */
-import { LIMITS, encodeViewerEvents, sendEncoded } from '../../../protocol/src/index.ts';
-import type { StoredEvent } from '../../../protocol/src/index.ts';
+import { LIMITS, encodeViewerEvents, sendEncoded, storedEventJson } from '../../../protocol/src/index.ts';
+import type { StoredEvent, StoredEventJson } from '../../../protocol/src/index.ts';
 
 const MAX_MESSAGE_CHARS = 512 * 1024;
 
 /** Serialized `events` messages for `events`, chunked by count and size. */
 export function eventMessages(events: readonly StoredEvent[]): string[] {
   const out: string[] = [];
-  let parts: string[] = [];
+  let parts: StoredEventJson[] = [];
   let size = 0;
   const flush = () => {
     if (parts.length) out.push(encodeViewerEvents(parts));
@@ -20,7 +20,7 @@ export function eventMessages(events: readonly StoredEvent[]): string[] {
     size = 0;
   };
   for (const event of events) {
-    const json = JSON.stringify(event);
+    const json = storedEventJson(event);
     if (parts.length && (parts.length >= LIMITS.replayChunkEvents || size + json.length > MAX_MESSAGE_CHARS)) flush();
     parts.push(json);
     size += json.length + 1;
