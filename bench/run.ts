@@ -28,6 +28,7 @@ const BENCHES: Bench[] = [
   { name: 'usage-parser', file: 'usage-parser.ts', args: [], quickArgs: ['--rounds', '1', '--old-max-mib', '2'] },
   { name: 'redaction', file: 'redaction.ts', args: [], quickArgs: ['--events', '200', '--rounds', '2'] },
   { name: 'frame-gate', file: 'frame-gate.ts', args: [], quickEnv: { ROUNDS: '10' } },
+  { name: 'do-storage', file: 'do-storage.ts', args: [], quickArgs: ['--events', '200', '--rounds', '2'] },
   { name: 'sandbox', file: 'sandbox.ts', args: [], quickArgs: ['--rounds', '2'] },
   { name: 'git', file: 'git.ts', args: [], quickArgs: ['--files', '200', '--rounds', '1'] },
   { name: 'event-latency', file: 'event-latency.ts', args: [], quickEnv: { CHUNKS: '40' } },

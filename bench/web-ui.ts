@@ -25,7 +25,7 @@ import { PROTOCOL_VERSION, type Assignment, type RunEvent, type RunResult } from
 import { launchChromium } from '../e2e/harness/browser.ts';
 import { Client } from '../e2e/harness/client.ts';
 import buildWeb from '../e2e/harness/global-setup.ts';
-import { waitFor } from '../e2e/harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { registrationToken } from '../e2e/harness/runner.ts';
 import { ROOT } from '../e2e/harness/stack.ts';
 import { openViewer } from '../e2e/harness/viewer.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, startGitServer, type FakeProvider, type GitServer } from '../testkit/src/index.ts';
 import { ownerClient, type Client } from './harness/client.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { killAll } from './harness/processes.ts';
 import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { registrationToken, startRunner, stopRunners } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { startTcpProxy } from './harness/tcp-proxy.ts';

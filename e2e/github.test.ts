@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubConnection, PullRequest, Run, type PullRequestDraft } from '../protocol/src/index.ts';
 import { startFakeGitHub, startFakeOpenAI, type FakeGitHub, type FakeOpenAI } from '../testkit/src/index.ts';
 import { ownerClient, type Client } from './harness/client.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { killAll } from './harness/processes.ts';
 import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
 import { call, editThenSay } from './harness/scenarios.ts';

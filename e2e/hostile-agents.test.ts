@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorId, StoredEvent } from '../protocol/src/index.ts';
 import { startFakeAnthropic, startFakeGemini, type FakeProvider } from '../testkit/src/index.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { isDone, openViewer, type Viewer } from './harness/viewer.ts';

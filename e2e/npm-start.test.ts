@@ -9,7 +9,7 @@ import { Run } from '../protocol/src/index.ts';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
 import { Client, ownerClient } from './harness/client.ts';
 import { startDevStack, type DevStack } from './harness/dev-stack.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { killAll } from './harness/processes.ts';
 import { call } from './harness/scenarios.ts';
 import { isDone, openViewer, statuses } from './harness/viewer.ts';

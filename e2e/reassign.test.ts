@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { registrationToken, startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { isDone, openViewer, statuses } from './harness/viewer.ts';

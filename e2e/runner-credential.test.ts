@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Runner } from '../protocol/src/index.ts';
 import { launchChromium } from './harness/browser.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { registrationToken, startRunner, stopRunners } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
 import { isDone, openViewer } from './harness/viewer.ts';

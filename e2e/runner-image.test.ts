@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { killAll } from './harness/processes.ts';
 import { buildRunnerImage, containerNames, removeContainers, runContainer, type RunnerImage } from './harness/runner-image.ts';
 import { registrationToken } from './harness/runner.ts';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeAnthropic, WELL_KNOWN, type FakeProvider } from '../testkit/src/index.ts';
 import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
-import { waitFor } from './harness/ports.ts';
+import { waitFor } from '../testkit/src/wait.ts';
 import { call } from './harness/scenarios.ts';
 import { apiResponses, d1Dump, findSecrets, storedEvents } from './harness/secrets.ts';
 import { isDone, openViewer } from './harness/viewer.ts';

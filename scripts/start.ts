@@ -22,6 +22,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDebianPackages } from './dev/debian-packages.ts';
 import { Supervised } from './dev/supervisor.ts';
+// The repository's one bounded wait (dependency-free): the same helper the tests use.
+import { waitFor } from '../testkit/src/wait.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.PORT ?? 8787);
@@ -75,14 +77,6 @@ async function answers(): Promise<boolean> {
   }
 }
 
-async function waitUntil(what: string, ready: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 if (!noSandbox) {
   // Every attempt runs in an OS sandbox (bubblewrap + socat + ripgrep, runner/README.md): bring them as the tests do.
   const needs = ensureDebianPackages({ bubblewrap: 'bwrap', socat: 'socat', ripgrep: 'rg' }, "the agents' sandbox");
@@ -116,13 +110,13 @@ const worker = new Supervised({
     '--env-file', paths.secrets, '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'DURSOR_ALLOW_PRIVATE_URLS:true'],
   onRestart: () => {
     const since = Date.now();
-    void waitUntil('the Worker answering', answers, 60_000).then(
+    void waitFor('the Worker answering', answers, 60_000, 200).then(
       () => say(`the Worker is back on ${url} (${((Date.now() - since) / 1000).toFixed(1)} s after its restart); the runner reconnects by itself`),
       (e: Error) => say(`${e.message}; still trying`),
     );
   },
 });
-await waitUntil(`wrangler dev answering on ${url}`, answers, 60_000).catch(fail);
+await waitFor(`wrangler dev answering on ${url}`, answers, 60_000, 200).catch(fail);
 
 say('starting a local runner');
 let runnerConnected = false;
@@ -140,7 +134,7 @@ runner = new Supervised({
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-await waitUntil('the local runner connecting', () => runnerConnected, 60_000).catch(fail);
+await waitFor('the local runner connecting', () => runnerConnected, 60_000, 200).catch(fail);
 const state = await (await fetch(`${url}/v1/auth/state`)).json() as { setupRequired: boolean };
 console.log(`
 dursor is running at ${url}

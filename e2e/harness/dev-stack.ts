@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, waitFor } from './ports.ts';
+import { waitFor } from '../../testkit/src/wait.ts';
+import { freePort } from './ports.ts';
 import { startProcess, type Proc } from './processes.ts';
 import { ROOT } from './stack.ts';
 

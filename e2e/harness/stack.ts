@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitFor } from './ports.ts';
+import { waitFor } from '../../testkit/src/wait.ts';
+import { freePort } from './ports.ts';
 import { startProcess, type Proc } from './processes.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');

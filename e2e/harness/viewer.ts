@@ -3,7 +3,7 @@
  * parsed with the protocol schema, events kept in arrival order.
  */
 import { RoomToViewer, type StoredEvent } from '../../protocol/src/index.ts';
-import { waitFor } from './ports.ts';
+import { waitFor } from '../../testkit/src/wait.ts';
 
 export interface Viewer {
   events: StoredEvent[];

@@ -9,3 +9,4 @@ export * from './github.ts';
 export * from './api.ts';
 export * from './frame-limits.ts';
 export * from './codec.ts';
+export * from './backoff.ts';

@@ -48,6 +48,21 @@ export const LIMITS = {
    */
   runSocketGraceMs: 5_000,
   /**
+   * The dead-peer watchdog of a runner's sockets, pool and run (issue 12): the runner sends
+   * SOCKET_PING every socketPingEveryMs, the Worker's runtime answers SOCKET_PONG without waking the
+   * RunnerPool or TaskRoom DO (a WebSocket auto-response: no timer and no duration in the DO), and
+   * a socket that brought nothing at all — pong, welcome, assign, ack — for socketSilenceMs is
+   * dropped and redialled. So a half-open socket (packets dropped, no FIN/RST, no close, e.g. a NAT
+   * or a proxy that forgot the flow) is noticed within socketSilenceMs of going quiet, instead of
+   * never: until then the pool hands this runner runs it never sees, and a run's frames and
+   * heartbeats go nowhere while its lease runs out. Silence is three pings, so one or two late pongs (a busy
+   * event loop, a congested link) are not a death; 15 s is half of defaultLeaseMs, so a runner is
+   * back and taking runs — and a run socket re-attached, its lease renewed — well before a lease runs out. A ping every 5 s is ~17,000 tiny messages a day per runner, answered by the
+   * runtime alone.
+   */
+  socketPingEveryMs: 5_000,
+  socketSilenceMs: 15_000,
+  /**
    * A queued run for an agent that no connected runner offers fails after waiting this long
    * (issue 9: it used to wait forever as "waiting for a runner with a free slot").
    */

@@ -15,6 +15,15 @@ import { RunEvent, TurnCall } from './events.ts';
 // ---------- pool socket ----------
 
 /**
+ * The keep-alive pair of a runner's sockets, pool and run (LIMITS.socketPingEveryMs). Exact texts,
+ * not schema messages: the Workers runtime matches the ping byte for byte and answers the pong
+ * itself (`ctx.setWebSocketAutoResponse`), so neither ever reaches RunnerPool's or TaskRoom's code.
+ * Not the run socket's `heartbeat`: that one renews the run's lease, so it must wake TaskRoom.
+ */
+export const SOCKET_PING = '{"type":"ping"}';
+export const SOCKET_PONG = '{"type":"pong"}';
+
+/**
  * Caps on one attempt's sandbox (issue 10). Every field is optional: a runner applies its own
  * default for what is missing, and the smaller value where it caps the same thing itself.
  */
@@ -156,6 +165,12 @@ export const Welcome = z.object({
   runnerId: z.string(),
   pool: z.string(),
   protocolVersion: z.number().int(),
+  /**
+   * The Worker answers SOCKET_PING with SOCKET_PONG on this socket (issue 12, additive): the runner
+   * pings and drops a silent socket (LIMITS.socketSilenceMs). Absent from older Workers, which would
+   * close the socket on a ping they cannot parse: the runner does not ping them.
+   */
+  answersPing: z.boolean().optional(),
 });
 export const Assign = z.object({ type: z.literal('assign'), assignment: Assignment });
 /**
@@ -187,6 +202,8 @@ export const Attached = z.object({
   type: z.literal('attached'),
   lastFrame: z.number().int().nonnegative(),
   cancelRequested: z.boolean(),
+  /** As Welcome.answersPing, for the run socket (TaskRoom answers through the same auto-response). */
+  answersPing: z.boolean().optional(),
 });
 /** Cumulative: every frame ≤ `frame` is stored. */
 export const Ack = z.object({ type: z.literal('ack'), frame: z.number().int().nonnegative() });

@@ -4,7 +4,7 @@
  * its golden code and reason, and every message kind of every socket role has a golden file.
  */
 import { describe, expect, it } from 'vitest';
-import { SOCKET_ROLES, decode, encode, encodeViewerEvents, send, storedEventJson, type Outgoing, type SocketRole, type StoredEvent } from '../src/index.ts';
+import { SOCKET_PING, SOCKET_PONG, SOCKET_ROLES, decode, encode, encodeViewerEvents, send, storedEventJson, type Outgoing, type SocketRole, type StoredEvent } from '../src/index.ts';
 import { GOLDEN, goldenOf, goldenText, shapeViolation } from './golden/golden.ts';
 
 const roles = Object.keys(SOCKET_ROLES) as SocketRole[];
@@ -34,6 +34,14 @@ describe('golden frames', () => {
 
   it('refuses binary data on every role, as a bad message', () => {
     for (const role of roles) expect(decode(role, new ArrayBuffer(4))).toMatchObject({ ok: false, code: 4400 });
+  });
+
+  it('refuses the watchdog texts on every role: SOCKET_PING / SOCKET_PONG are answered and swallowed before decode', () => {
+    // The DOs' auto-response, SocketLoop and the fakes handle them first; decoding one would close the socket.
+    for (const role of roles) {
+      expect(decode(role, SOCKET_PING), role).toMatchObject({ ok: false, code: 4400 });
+      expect(decode(role, SOCKET_PONG), role).toMatchObject({ ok: false, code: 4400 });
+    }
   });
 });
 

@@ -50,3 +50,17 @@ export function withGrace<T>(work: Promise<T>, signal: AbortSignal, graceMs: num
     );
   });
 }
+
+/** Sleeps `ms`, or less if the signal aborts first (never rejects). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

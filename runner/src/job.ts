@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { LIMITS, RunEvent, TURN_EVENTS_PROTOCOL, type Assignment, type ExecutorId, type RunResult } from '../../protocol/src/index.ts';
 import { RunConnection } from './connection/run-connection.ts';
+import type { WatchdogOptions } from './connection/watchdog.ts';
 import { EventBatcher } from './event-batcher.ts';
 import { EventRedactor } from './event-redaction.ts';
 import { CancelledError, unlessAborted, withGrace } from './cancellable.ts';
@@ -52,6 +53,8 @@ export interface JobDeps {
   sandbox?: SandboxDeps;
   /** How git host names are resolved (default: the system's resolver); tests map names of their own. */
   resolve?: Resolve;
+  /** The run socket's dead-peer watchdog (default LIMITS.socketPingEveryMs / socketSilenceMs). */
+  watchdog?: WatchdogOptions;
 }
 
 const EMPTY = { files: [], stats: { files: 0, additions: 0, deletions: 0 } };
@@ -100,7 +103,7 @@ export class Job {
     }
     this.#conn = new RunConnection({
       baseUrl: deps.baseUrl, credential: deps.credential, runId: assignment.runId, assignment: assignment.assignment,
-      leaseMs: assignment.leaseMs, log: this.#log,
+      leaseMs: assignment.leaseMs, log: this.#log, watchdog: deps.watchdog,
       onCancel: (reason) => this.cancel(reason),
       onLost: (reason) => {
         this.#lostReason = reason;

@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError, RegisterRunnerResponse } from '../../protocol/src/index.ts';
-import { Backoff, sleep } from './backoff.ts';
+import { ApiError, Backoff, RegisterRunnerResponse } from '../../protocol/src/index.ts';
+import { sleep } from './cancellable.ts';
 import type { RunnerConfig } from './config.ts';
 import type { Logger } from './log.ts';
 

@@ -5,6 +5,7 @@
  */
 import type { Assignment, ExecutorId } from '../../protocol/src/index.ts';
 import { PoolConnection } from './connection/pool-connection.ts';
+import type { WatchdogOptions } from './connection/watchdog.ts';
 import type { Executor } from './executors/types.ts';
 import { Job } from './job.ts';
 import type { SandboxDeps } from './sandbox/job-sandbox.ts';
@@ -36,6 +37,8 @@ export interface RunnerOptions {
   sandbox?: SandboxDeps;
   /** How git host names are resolved (default: the system's resolver); tests map names of their own. */
   resolve?: Resolve;
+  /** The pool and run sockets' dead-peer watchdog (default LIMITS.socketPingEveryMs / socketSilenceMs; tests shorten it). */
+  watchdog?: WatchdogOptions;
   /** Called once when the Worker refuses this runner for good (exit non-zero). */
   onTerminal(reason: string): void;
 }
@@ -58,6 +61,7 @@ export class Runner {
       activeRuns: () => [...this.jobs.keys()],
       onAssign: (a) => this.#onAssign(a),
       onTerminal: (reason) => o.onTerminal(reason),
+      watchdog: o.watchdog,
     });
   }
 
@@ -101,7 +105,7 @@ export class Runner {
     const job = new Job(a, {
       baseUrl: this.#o.baseUrl, credential: this.#credential, workDir: this.#o.workDir, maxFileBytes: this.#o.maxFileBytes,
       repoCache: this.#cache, executors: this.#o.executors, log: this.#o.log,
-      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs, sandbox: this.#o.sandbox, resolve: this.#o.resolve,
+      cancelGraceMs: this.#o.cancelGraceMs, ackTimeoutMs: this.#o.ackTimeoutMs, gatewayOutageMs: this.#o.gatewayOutageMs, sandbox: this.#o.sandbox, resolve: this.#o.resolve, watchdog: this.#o.watchdog,
       workerProtocol: () => this.#pool.workerProtocol,
     });
     this.jobs.set(a.runId, job);

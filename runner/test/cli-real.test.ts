@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startFakeAnthropic, startFakeGemini, startFakeOpenAI, startFakeWorker, startGitServer,
-  type FakeProvider, type FakeWorker, type GitServer, type RecordedRequest,
+  waitFor, type FakeProvider, type FakeWorker, type GitServer, type RecordedRequest,
 } from '../../testkit/src/index.ts';
 import type { ExecutorId } from '../../protocol/src/index.ts';
 import { DEFAULT_CLI_DIR, detectClis, type DetectedCli } from '../src/capabilities.ts';
@@ -82,16 +82,6 @@ async function run(input: { executor: ExecutorId; model: string; instruction: st
   });
   const result = await worker.waitFor(() => worker.runs.get(runId)?.result, `result of ${runId}`, RUN_TIMEOUT_MS);
   return { a, result, events: worker.runs.get(runId)!.events };
-}
-/** Polls a condition that no fake-worker change signals (a provider request, a process). */
-async function poll<T>(check: () => T | undefined | false, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 /** The pid of a process whose cwd is `dir` (the CLI runs in the run's workspace). */
 function processIn(dir: string): number | undefined {
@@ -289,8 +279,8 @@ describe('real agent CLIs through the runner', () => {
     const stalled = worker.assign({ cloneUrl: repoUrl, runId: stalledId, instruction: 'claude: stall forever', model: 'claude-fake', executor: { id: 'claude-code' } });
     const parallel = run({ executor: 'codex', model: 'gpt-fake', instruction: 'codex: parallel note' });
     // The CLI is streaming (the fake holds its first turn open): kill it like an OOM killer would.
-    await poll(() => anthropic.requests.some((r) => r.scenario === 'claude: stall forever'), 'claude streaming', RUN_TIMEOUT_MS);
-    const pid = await poll(() => processIn(wsPath(seq - 1)), 'claude process', 10_000);
+    await waitFor('claude streaming', () => anthropic.requests.some((r) => r.scenario === 'claude: stall forever'), RUN_TIMEOUT_MS, 50);
+    const pid = await waitFor('claude process', () => processIn(wsPath(seq - 1)), 10_000, 50);
     process.kill(pid, 'SIGKILL');
     const result = await worker.waitFor(() => worker.runs.get(stalledId)?.result, 'stalled result', RUN_TIMEOUT_MS);
     release();

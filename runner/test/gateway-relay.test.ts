@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../../testkit/src/index.ts';
-import { Backoff } from '../src/backoff.ts';
+import { Backoff } from '../../protocol/src/index.ts';
 import { startGatewayRelay, type GatewayRelay, type RelayOptions } from '../src/gateway-relay/relay.ts';
 
 const RUN_TOKEN = 'drt_real_run_token_abcdef123456';

@@ -3,19 +3,20 @@
  * server on 127.0.0.1 playing the Worker's half by the files alone: every frame the runner sends
  * (hello, accept, reject, capacity, credentialSaved, frame, heartbeat) has a golden shape, every
  * valid frame the Worker may send is acted on, and every invalid one makes the runner drop the
- * socket and redial (it resyncs on the next hello / attached) instead of acting on it.
+ * socket and redial (it resyncs on the next hello / attached) instead of acting on it. The server
+ * answers the watchdog's SOCKET_PING with SOCKET_PONG as the Workers runtime does (raw texts, not
+ * codec messages): a pong must never reach the runner's decode.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
-import type { Assignment, RunEvent } from '../../protocol/src/index.ts';
+import { Backoff, SOCKET_PING, SOCKET_PONG, type Assignment, type RunEvent } from '../../protocol/src/index.ts';
 import { goldenOf, goldenText, shapeViolation } from '../../protocol/test/golden/golden.ts';
-import { Backoff } from '../src/backoff.ts';
 import { PoolConnection } from '../src/connection/pool-connection.ts';
 import { RunConnection } from '../src/connection/run-connection.ts';
 import { RunnerCredential } from '../src/credential.ts';
 import { createLogger } from '../src/log.ts';
 
-interface Conn { socket: WsSocket; received: Array<{ type: string }>; closed: boolean }
+interface Conn { socket: WsSocket; received: Array<{ type: string }>; pings: number; closed: boolean }
 let server: WebSocketServer;
 let baseUrl: string;
 let conns: Conn[];
@@ -26,8 +27,11 @@ beforeEach(async () => {
   stops = [];
   server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   server.on('connection', (socket) => {
-    const c: Conn = { socket, received: [], closed: false };
-    socket.on('message', (d) => c.received.push(JSON.parse(String(d))));
+    const c: Conn = { socket, received: [], pings: 0, closed: false };
+    socket.on('message', (d) => {
+      if (String(d) === SOCKET_PING) return void (c.pings++, socket.send(SOCKET_PONG));
+      c.received.push(JSON.parse(String(d)));
+    });
     socket.on('close', () => (c.closed = true));
     conns.push(c);
   });
@@ -59,8 +63,9 @@ const backoff = () => new Backoff({ baseMs: 5, capMs: 20 });
 
 describe('PoolConnection against the golden frames', () => {
   const golden = goldenOf('poolToRunner');
-  function connect(assigned: Assignment[] = []) {
+  function connect(assigned: Assignment[] = [], watchdog?: { pingEveryMs: number; silenceMs: number }) {
     const pool = new PoolConnection({
+      ...(watchdog ? { watchdog } : {}),
       baseUrl, credential: new RunnerCredential('drc_golden', { save: async () => undefined }), name: 'golden-runner', slots: 2,
       labels: ['linux'], executors: ['patch-agent'], sandbox: 'none', log, activeRuns: () => ['run_a'],
       onAssign: (a) => assigned.push(a), onTerminal: () => undefined, backoff: backoff(),
@@ -88,6 +93,17 @@ describe('PoolConnection against the golden frames', () => {
     expect(c.closed).toBe(false);
   });
 
+  it('pings once the welcome says answersPing, and the pongs never reach decode', async () => {
+    const pool = connect([], { pingEveryMs: 20, silenceMs: 5_000 });
+    const c = await until(() => conns[0], 'the pool socket');
+    await next(c, 'hello');
+    const welcome = golden.find((g) => g.type === 'welcome')!.valid.find((e) => (e.message as { answersPing?: boolean }).answersPing)!;
+    c.socket.send(goldenText(welcome));
+    await until(() => pool.welcomed && c.pings >= 3, 'three pings');
+    expect(c.closed).toBe(false);
+    expect(conns).toHaveLength(1);
+  });
+
   for (const e of golden.flatMap((g) => g.invalid)) {
     it(`drops the socket and redials on ${e.name}`, async () => {
       const assigned: Assignment[] = [];
@@ -105,8 +121,9 @@ describe('PoolConnection against the golden frames', () => {
 describe('RunConnection against the golden frames', () => {
   const golden = goldenOf('roomToRunner');
   const events = (goldenOf('runnerToRoom').find((g) => g.type === 'frame')!.valid[0].message as { events: RunEvent[] }).events;
-  function connect(cancels: string[] = []) {
+  function connect(cancels: string[] = [], watchdog?: { pingEveryMs: number; silenceMs: number }) {
     const run = new RunConnection({
+      ...(watchdog ? { watchdog } : {}),
       baseUrl, credential: 'drc_golden', runId: 'run_a', assignment: 1, leaseMs: 300, log,
       onCancel: (reason) => cancels.push(reason), onLost: () => undefined, backoff: backoff(),
     });
@@ -128,6 +145,16 @@ describe('RunConnection against the golden frames', () => {
     await until(() => run.ackedFrame === sent && cancels.length > 0, 'the ack and the cancel');
     expect(cancels).toEqual(golden.find((g) => g.type === 'cancel')!.valid.map((e) => (e.message as { reason: string }).reason));
     expect(c.closed).toBe(false);
+  });
+
+  it('pings once attached says answersPing, and the pongs never reach decode', async () => {
+    connect([], { pingEveryMs: 20, silenceMs: 5_000 });
+    const c = await until(() => conns[0], 'the run socket');
+    const attached = golden.find((g) => g.type === 'attached')!.valid.find((e) => (e.message as { answersPing?: boolean }).answersPing)!;
+    c.socket.send(goldenText(attached));
+    await until(() => c.pings >= 3, 'three pings');
+    expect(c.closed).toBe(false);
+    expect(conns).toHaveLength(1);
   });
 
   for (const e of golden.flatMap((g) => g.invalid)) {

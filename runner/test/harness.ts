@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { startFakeOpenAI, startFakeWorker, startGitServer, startTcpProxy, type FakeOpenAI, type FakeRun, type FakeWorker, type FakeWorkerOptions, type GitServer, type GitServerOptions, type TcpProxy } from '../../testkit/src/index.ts';
 import { createLogger } from '../src/log.ts';
-import { Runner } from '../src/runner.ts';
+import { Runner, type RunnerOptions } from '../src/runner.ts';
 import { defaultExecutors } from '../src/executors/registry.ts';
 import type { Executor } from '../src/executors/types.ts';
 import type { ExecutorId } from '../../protocol/src/index.ts';
@@ -28,7 +28,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { slots?: number; maxFileBytes?: number; cancelGraceMs?: number; executors?: Map<ExecutorId, Executor>; workerOptions?: FakeWorkerOptions; gitServerOptions?: GitServerOptions; throughProxy?: boolean; resolve?: Resolve } = {}): Promise<Harness> {
+export async function startHarness(opts: { slots?: number; maxFileBytes?: number; cancelGraceMs?: number; executors?: Map<ExecutorId, Executor>; workerOptions?: FakeWorkerOptions; gitServerOptions?: GitServerOptions; throughProxy?: boolean; resolve?: Resolve; watchdog?: RunnerOptions['watchdog'] } = {}): Promise<Harness> {
   const provider = await startFakeOpenAI({ apiKey: 'sk-upstream' });
   const gitServer = await startGitServer(opts.gitServerOptions);
   const worker = await startFakeWorker({ upstream: provider.url, upstreamKey: 'sk-upstream', leaseMs: 3_000, ...opts.workerOptions });
@@ -42,7 +42,7 @@ export async function startHarness(opts: { slots?: number; maxFileBytes?: number
     baseUrl: proxy?.url ?? worker.url, credential, name: 'test-runner', slots: opts.slots ?? 4, labels: ['test'], workDir,
     maxFileBytes: opts.maxFileBytes ?? 1024 * 1024, executors: opts.executors ?? defaultExecutors(),
     log: createLogger({ write: (l) => logs.push(l) }), cancelGraceMs: opts.cancelGraceMs, ackTimeoutMs: 10_000,
-    onTerminal: (r) => terminal.push(r), resolve: opts.resolve,
+    onTerminal: (r) => terminal.push(r), resolve: opts.resolve, watchdog: opts.watchdog,
   });
   runner.start();
   await worker.waitFor(() => worker.hellos.length > 0, 'hello');

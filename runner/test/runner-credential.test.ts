@@ -5,106 +5,72 @@
  * dead in the fake once confirmed, so any use of it would stop the runner); `--credential` resumes
  * from the rotated one on restart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startFakeOpenAI, startFakeWorker, startGitServer, type FakeOpenAI, type FakeWorker, type GitServer } from '../../testkit/src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { useProcessWorld } from './runner-process-kit.ts';
 import { RunnerCredential } from '../src/credential.ts';
 
-const MAIN = resolve(import.meta.dirname, '../src/main.ts');
-
-interface Proc { child: ChildProcess; out: string[]; exit: Promise<number | null> }
-function startRunner(args: string[]): Proc {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: string[] = [];
-  child.stdout!.on('data', (d) => out.push(String(d)));
-  child.stderr!.on('data', (d) => out.push(String(d)));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, out, exit };
-}
 
 const stored = async (state: string) => JSON.parse(await readFile(join(state, 'runner.json'), 'utf8')) as { credential: string; given?: string };
 
 describe('runner credential rotation (runner process)', () => {
-  let provider: FakeOpenAI;
-  let gitServer: GitServer;
-  let worker: FakeWorker;
-  let dir: string;
-  const procs: Proc[] = [];
-  beforeAll(async () => {
-    provider = await startFakeOpenAI();
-    gitServer = await startGitServer({ auth: (_user, pass) => pass === 'ghs_fake_token_for_rotation' });
-    worker = await startFakeWorker({ upstream: provider.url, leaseMs: 3_000, rotateCredentials: true });
-    dir = await mkdtemp(join(tmpdir(), 'runner-cred-'));
-  });
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await worker.close();
-    await gitServer.close();
-    await provider.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const world = useProcessWorld({ git: { auth: (_user, pass) => pass === 'ghs_fake_token_for_rotation' }, worker: { rotateCredentials: true } });
 
   it('saves each rotated credential before using it, and redials, fetches git credentials and restarts with it', async () => {
-    const state = join(dir, 'state');
-    const args = ['--url', worker.url, '--token', worker.registrationToken, '--name', 'rotating', '--state-dir', state, '--work-dir', join(dir, 'work'), '--slots', '1'];
-    const first = startRunner(args);
-    procs.push(first);
-    await worker.waitFor(() => worker.poolMessages.some((m) => m.type === 'credentialSaved'), 'the rotated credential confirmed', 15_000);
-    expect(worker.hellos[0].rotatesCredential).toBe(true);
-    const [rotated] = worker.rotatedTo;
+    const state = join(world.dir, 'state');
+    const args = ['--url', world.worker.url, '--token', world.worker.registrationToken, '--name', 'rotating', '--state-dir', state, '--work-dir', join(world.dir, 'work'), '--slots', '1'];
+    const first = world.start(args);
+    await world.worker.waitFor(() => world.worker.poolMessages.some((m) => m.type === 'credentialSaved'), 'the rotated credential confirmed', 15_000);
+    expect(world.worker.hellos[0].rotatesCredential).toBe(true);
+    const [rotated] = world.worker.rotatedTo;
     expect((await stored(state)).credential).toBe(rotated);
     expect((await stat(join(state, 'runner.json'))).mode & 0o777).toBe(0o600);
-    expect(worker.credentials.has(worker.registrations[0].credential)).toBe(false);
+    expect(world.worker.credentials.has(world.worker.registrations[0].credential)).toBe(false);
 
     // A dropped pool socket: the runner comes back with the saved credential, and is rotated again.
-    worker.dropPoolSocket();
-    await worker.waitFor(() => worker.poolMessages.filter((m) => m.type === 'credentialSaved').length >= 2, 'the second rotation confirmed', 15_000);
-    expect(worker.poolDials).toEqual([worker.registrations[0].credential, rotated]);
+    world.worker.dropPoolSocket();
+    await world.worker.waitFor(() => world.worker.poolMessages.filter((m) => m.type === 'credentialSaved').length >= 2, 'the second rotation confirmed', 15_000);
+    expect(world.worker.poolDials).toEqual([world.worker.registrations[0].credential, rotated]);
 
     // A run whose repo needs credentials asks for them with the current one.
-    const repoUrl = await gitServer.createRepo('rotated-git', { 'README.md': '# hi\n' });
-    worker.setGitCredential('*', () => ({ username: 'x-access-token', password: 'ghs_fake_token_for_rotation' }));
-    provider.addScenario({ match: 'rotate and run', turns: [{ text: 'Done.' }] });
-    const a = worker.assign({ cloneUrl: repoUrl, instruction: 'rotate and run', credentials: 'worker' });
-    await worker.waitFor(() => worker.runs.get(a.runId)?.result, 'the run result', 60_000);
-    expect(worker.gitCredentialRequests.filter((r) => r.runId === a.runId).length).toBeGreaterThan(0);
-    expect(worker.gitCredentialRequests.every((r) => r.status === 200)).toBe(true);
+    const repoUrl = await world.gitServer.createRepo('rotated-git', { 'README.md': '# hi\n' });
+    world.worker.setGitCredential('*', () => ({ username: 'x-access-token', password: 'ghs_fake_token_for_rotation' }));
+    world.provider.addScenario({ match: 'rotate and run', turns: [{ text: 'Done.' }] });
+    const a = world.worker.assign({ cloneUrl: repoUrl, instruction: 'rotate and run', credentials: 'worker' });
+    await world.worker.waitFor(() => world.worker.runs.get(a.runId)?.result, 'the run result', 60_000);
+    expect(world.worker.gitCredentialRequests.filter((r) => r.runId === a.runId).length).toBeGreaterThan(0);
+    expect(world.worker.gitCredentialRequests.every((r) => r.status === 200)).toBe(true);
 
     // Restart: the process presents the credential in its state file, the one still valid.
     first.child.kill('SIGTERM');
     expect(await first.exit).toBe(0);
-    const second = startRunner(args);
-    procs.push(second);
-    await worker.waitFor(() => worker.poolDials.length >= 3, 'the restarted runner to dial', 15_000);
-    expect(worker.poolDials[2]).toBe(worker.rotatedTo[1]);
-    await worker.waitFor(() => worker.poolMessages.filter((m) => m.type === 'credentialSaved').length >= 3, 'the restart rotated', 15_000);
+    const second = world.start(args);
+    await world.worker.waitFor(() => world.worker.poolDials.length >= 3, 'the restarted runner to dial', 15_000);
+    expect(world.worker.poolDials[2]).toBe(world.worker.rotatedTo[1]);
+    await world.worker.waitFor(() => world.worker.poolMessages.filter((m) => m.type === 'credentialSaved').length >= 3, 'the restart rotated', 15_000);
     second.child.kill('SIGTERM');
     expect(await second.exit).toBe(0);
-    expect(worker.registrations).toHaveLength(1);
+    expect(world.worker.registrations).toHaveLength(1);
   });
 
   it('--credential resumes from the rotated credential on restart instead of the dead original', async () => {
     const given = 'drc_given_on_the_command_line_0123';
-    worker.credentials.add(given);
-    const state = join(dir, 'given-state');
-    const args = ['--url', worker.url, '--credential', given, '--name', 'given', '--state-dir', state, '--work-dir', join(dir, 'given-work'), '--slots', '1'];
-    const before = worker.rotatedTo.length;
-    const first = startRunner(args);
-    procs.push(first);
+    world.worker.credentials.add(given);
+    const state = join(world.dir, 'given-state');
+    const args = ['--url', world.worker.url, '--credential', given, '--name', 'given', '--state-dir', state, '--work-dir', join(world.dir, 'given-work'), '--slots', '1'];
+    const before = world.worker.rotatedTo.length;
+    const first = world.start(args);
     // Confirmed (so the given one is dead) only after the rotated one is in the state file.
-    await worker.waitFor(() => worker.rotatedTo.length > before && !worker.credentials.has(given), 'the given credential rotated away', 15_000);
-    expect((await stored(state)).credential).toBe(worker.rotatedTo[before]);
+    await world.worker.waitFor(() => world.worker.rotatedTo.length > before && !world.worker.credentials.has(given), 'the given credential rotated away', 15_000);
+    expect((await stored(state)).credential).toBe(world.worker.rotatedTo[before]);
     first.child.kill('SIGTERM');
     expect(await first.exit).toBe(0);
 
-    const dials = worker.poolDials.length;
-    const second = startRunner(args);
-    procs.push(second);
-    await worker.waitFor(() => worker.poolDials.length > dials, 'the restarted runner to dial', 15_000);
-    expect(worker.poolDials[dials]).toBe(worker.rotatedTo[before]);
+    const dials = world.worker.poolDials.length;
+    const second = world.start(args);
+    await world.worker.waitFor(() => world.worker.poolDials.length > dials, 'the restarted runner to dial', 15_000);
+    expect(world.worker.poolDials[dials]).toBe(world.worker.rotatedTo[before]);
     second.child.kill('SIGTERM');
     expect(await second.exit).toBe(0);
   });

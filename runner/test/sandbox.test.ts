@@ -136,6 +136,22 @@ describe('the attempt sandbox (srt)', () => {
     expect(new Set(await readdir(ws))).toEqual(before);
   });
 
+  it('names the process cap even when the agent dies of it before the next look (a fork bomb kills the CLI too)', async () => {
+    // Claude Code under a fork bomb: it could not start a thread and died of SIGABRT before the
+    // 500 ms poll saw the cgroup's refused forks, and the attempt ended with its dying words.
+    const reasons: string[] = [];
+    const box = await AttemptSandbox.open({
+      name: `pids-${process.pid}`, privateDir: join(work, 'sandbox'), onLimit: (why) => reasons.push(why),
+      box: { workspace: ws, hidden: [], programs: [], relayPort: undefined, allowedHosts: [] }, limits: resolveLimits({ maxProcesses: 8 }),
+    });
+    expect(box.treeLimits).toBe(true); // a root runner on this host gets a cgroup
+    const child = spawn('sh', ['-c', 'sleep 0.2; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 2 & done; exit 0'], { stdio: 'ignore' });
+    await box.plan.onSpawn(child.pid!);
+    await new Promise((r) => child.on('exit', r));
+    await box.close(); // at once, as the job does when its agent has died
+    expect(reasons).toEqual(['sandbox: the attempt reached its limit of 8 processes at once (a fork bomb?)']);
+  });
+
   it('stops a file past its size cap, and the attempt past its disk cap with the reason', async () => {
     const r = await inSandbox(`dd if=/dev/zero of=${ws}/big bs=1M count=8 status=none; echo "exit $?"; stat -c 'size %s' ${ws}/big`, { maxFileMb: 2 });
     expect(r.out).toContain('exit 153'); // 128 + SIGXFSZ

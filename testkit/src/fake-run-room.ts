@@ -1,14 +1,15 @@
 /**
  * The TaskRoom side of one run's socket, as the fake worker plays it: `attached` on connect,
  * frames stored once in order (idempotent on frame number), cumulative acks, heartbeats counted,
+ * SOCKET_PING answered with SOCKET_PONG (as the Worker's runtime does; `answersPing` in `attached`),
  * cancel pushed down. Tests can hold or discard acks to simulate frames lost in flight, and
  * every protocol violation (gap, bad message, a frame outside the limits TaskRoom enforces) is
  * recorded in `violations`.
  */
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES, decode, frameEventsViolation, send as sendOn } from '../../protocol/src/index.ts';
+import { CLOSE_CODES, SOCKET_PING, SOCKET_PONG, decode, frameEventsViolation, send as sendOn } from '../../protocol/src/index.ts';
 import type { Assignment, Frame, Outgoing, RunEvent, RunResult } from '../../protocol/src/index.ts';
-import type { Changes } from './wait.ts';
+import type { Changes } from './changes.ts';
 
 /** auto: store + ack; hold: store, no ack; discard: neither (the frame is "lost in flight"). */
 export type AckMode = 'auto' | 'hold' | 'discard';
@@ -23,6 +24,8 @@ export interface FakeRun {
   events: RunEvent[];
   violations: string[];
   heartbeats: number;
+  /** SOCKET_PINGs answered on this run's sockets. */
+  pings: number;
   /** Run sockets opened for this run (reconnects included). */
   sockets: number;
   cancelRequested: boolean;
@@ -36,7 +39,7 @@ export interface FakeRun {
 
 export function newFakeRun(assignment: Assignment): FakeRun {
   return {
-    assignment, stored: [], received: [], events: [], violations: [], heartbeats: 0, sockets: 0,
+    assignment, stored: [], received: [], events: [], violations: [], heartbeats: 0, pings: 0, sockets: 0,
     cancelRequested: false, cancelReason: '', ackMode: 'auto', neverAttach: false,
   };
 }
@@ -56,12 +59,17 @@ export function sendCancel(run: FakeRun, reason: string): void {
 }
 
 /** Wires a freshly upgraded run socket for the run's current assignment. */
-export function attachRunSocket(run: FakeRun, ws: WebSocket, changes: Changes): void {
+export function attachRunSocket(run: FakeRun, ws: WebSocket, changes: Changes, answersPing = true): void {
   if (run.socket && run.socket.readyState === run.socket.OPEN) run.socket.close(CLOSE_CODES.replaced, 'replaced');
   run.socket = ws;
   run.sockets++;
-  send(ws, { type: 'attached', lastFrame: run.stored.length, cancelRequested: run.cancelRequested });
+  send(ws, { type: 'attached', lastFrame: run.stored.length, cancelRequested: run.cancelRequested, ...(answersPing ? { answersPing: true } : {}) });
   ws.on('message', (data) => {
+    // The watchdog's keep-alive: a raw text answered like TaskRoom's auto-response, never decoded.
+    if (answersPing && String(data) === SOCKET_PING) {
+      run.pings++;
+      return void ws.send(SOCKET_PONG);
+    }
     // Read as TaskRoom reads it (the same decode, so the same refusal): a runner whose message is
     // refused — unreadable, or past the promises TaskRoom enforces (LIMITS.frameMaxBytes …) — is a bug here.
     const decoded = decode('runnerToRoom', String(data));

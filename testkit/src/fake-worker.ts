@@ -2,7 +2,9 @@
  * Fake Worker for runner tests: a real HTTP + WebSocket server (ws) on 127.0.0.1 that plays the
  * Worker's side of the runner protocol —
  *   POST /v1/runners/register            registration token → runner credential
- *   GET  /v1/runners/connect   (ws)      pool socket: hello → welcome, assign pushed by the test
+ *   GET  /v1/runners/connect   (ws)      pool socket: hello → welcome, assign pushed by the test;
+ *                                        SOCKET_PING answered with SOCKET_PONG, like the Worker's
+ *                                        runtime auto-response (not recorded as a pool message)
  *   GET  /v1/runs/:id/stream   (ws)      run socket: see fake-run-room.ts
  *   GET  /v1/git/credential?runId&assignment   runner credential of the runner holding that
  *                                        assignment → the run's git credential, as the test set it
@@ -16,12 +18,13 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RegisterRunnerRequest, decode, send,
+  CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RegisterRunnerRequest, SOCKET_PING, SOCKET_PONG, decode, send,
   type Assignment, type ExecutorSpec, type GitCredential, type Hello, type Incoming,
 } from '../../protocol/src/index.ts';
 import { attachRunSocket, newFakeRun, sendAck, sendCancel, type AckMode, type FakeRun } from './fake-run-room.ts';
 import { forwardLlm, LLM_PROVIDERS, type LlmLogEntry, type LlmProvider } from './fake-llm-proxy.ts';
-import { Changes } from './wait.ts';
+import { Changes } from './changes.ts';
+import type { Maybe } from './wait.ts';
 
 export type { AckMode, FakeRun, LlmLogEntry, LlmProvider };
 export interface FakeWorkerOptions {
@@ -53,6 +56,11 @@ export interface FakeWorkerOptions {
    * socket was dialled with.
    */
   rotateCredentials?: boolean;
+  /**
+   * Whether pool and run sockets answer SOCKET_PING (default true, as today's Worker does). false
+   * plays an older Worker: no `answersPing` in welcome or attached, and a ping is a bad message (4400).
+   */
+  answersPing?: boolean;
 }
 export interface AssignInput {
   cloneUrl: string;
@@ -109,6 +117,8 @@ export interface FakeWorker {
   /** Every pool message refused (the socket closed with this code and reason), in order. */
   poolRefusals: Array<{ code: number; reason: string }>;
   poolConnections: number;
+  /** SOCKET_PINGs received on pool sockets. */
+  poolPings: number;
   runs: Map<string, FakeRun>;
   llmRequests: LlmLogEntry[];
   /** Every `GET /v1/git/credential`, in order (runId null: refused, not the runner holding the run). */
@@ -133,7 +143,7 @@ export interface FakeWorker {
   dropPoolSocket(code?: number, reason?: string): void;
   /** Points a gateway route at another upstream from now on (undefined: none, the route answers 502). */
   setUpstream(provider: LlmProvider, url: string | undefined): void;
-  waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
+  waitFor<T>(check: () => Maybe<T>, what: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -171,7 +181,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
 
   const fw: FakeWorker = {
     url: '', registrationToken, registrations: [], credentials: new Set(), hellos: [], poolDials: [], rotatedTo: [], poolMessages: [], poolRefusals: [],
-    poolConnections: 0, runs: new Map(), llmRequests: [], gitCredentialRequests: [],
+    poolConnections: 0, poolPings: 0, runs: new Map(), llmRequests: [], gitCredentialRequests: [],
     setGitCredential(runId, answer) {
       gitCredentials.set(runId, answer);
     },
@@ -338,7 +348,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
       run.socket = ws;
       return changes.notify();
     }
-    attachRunSocket(run, ws, changes);
+    attachRunSocket(run, ws, changes, opts.answersPing ?? true);
     changes.notify();
   }
 
@@ -350,7 +360,13 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     fw.poolDials.push(credential);
     fw.poolConnections++;
     let issued: string | undefined;
+    const answersPing = opts.answersPing ?? true;
     ws.on('message', (data) => {
+      // The watchdog's keep-alive: a raw text answered like the RunnerPool's auto-response, never decoded.
+      if (answersPing && String(data) === SOCKET_PING) {
+        fw.poolPings++;
+        return ws.send(SOCKET_PONG);
+      }
       // Read as the RunnerPool reads it: the same decode, so the same refusal (close code and reason).
       const decoded = decode('runnerToPool', String(data), { minRunnerProtocol: opts.minProtocol });
       if (!decoded.ok) {
@@ -362,7 +378,10 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
       fw.poolMessages.push(msg);
       if (msg.type === 'hello') {
         fw.hellos.push(msg);
-        send(ws, 'poolToRunner', { type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION });
+        send(ws, 'poolToRunner', {
+          type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION,
+          ...(answersPing ? { answersPing: true } : {}),
+        });
         if (opts.rotateCredentials && msg.rotatesCredential) {
           issued = `drc_fake_rotated_${randomBytes(12).toString('hex')}`;
           fw.credentials.add(issued);

@@ -14,3 +14,4 @@ export { git, writeTree, GIT_ENV } from './git-cli.ts';
 export * from './fake-github/index.ts';
 export * from './tcp-proxy.ts';
 export { WELL_KNOWN } from './secret-samples.ts';
+export { waitFor, type Maybe, type Wake } from './wait.ts';

@@ -1,44 +1,65 @@
 /**
- * `waitFor`: resolves as soon as a predicate holds, re-checking whenever the watched object
- * signals a change (plus a slow poll as a safety net); rejects after a bounded time with the
- * caller's description, so a failing test says what it was waiting for.
+ * The one `waitFor` of the tests (node, e2e, web): resolves with the first truthy value of `probe`
+ * (sync or async), re-checking every `everyMs` and, with `wake`, as soon as the watched object
+ * signals a change; rejects after `timeoutMs` with the caller's description (and the probe's last
+ * error, if it threw), so a failing test says what it was waiting for. A probe that throws is
+ * tried again: an endpoint that is not up yet is what a wait is for. Probes never overlap.
+ * No Node imports: the web app's tests use it too.
  */
-import { EventEmitter } from 'node:events';
+export type Maybe<T> = T | undefined | null | false | 0 | '';
 
-export class Changes extends EventEmitter {
-  notify(): void {
-    this.emit('change');
-  }
+/** Something that says when to look again (Changes, any EventEmitter emitting 'change'). */
+export interface Wake {
+  on(event: 'change', listener: () => void): unknown;
+  off(event: 'change', listener: () => void): unknown;
+}
 
-  waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const tryNow = (): boolean => {
-        let v: T | undefined | null | false;
-        try {
-          v = check();
-        } catch (e) {
-          cleanup();
-          reject(e);
-          return true;
-        }
-        if (v === undefined || v === null || v === false) return false;
-        cleanup();
-        resolve(v);
-        return true;
-      };
-      const onChange = () => void tryNow();
-      const poll = setInterval(onChange, 50);
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.off('change', onChange);
-      };
-      this.on('change', onChange);
-      tryNow();
-    });
-  }
+export function waitFor<T>(
+  what: string,
+  probe: () => Maybe<T> | Promise<Maybe<T>>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+  wake?: Wake,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let running = false;
+    let again = false;
+    let lastError: unknown;
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      clearInterval(poll);
+      clearTimeout(timer);
+      wake?.off('change', check);
+      settle();
+    };
+    const check = (): void => {
+      if (done) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      void (async () => {
+        do {
+          again = false;
+          try {
+            const v = await probe();
+            lastError = undefined;
+            if (v) return finish(() => resolve(v));
+          } catch (e) {
+            lastError = e;
+          }
+        } while (again && !done);
+        running = false;
+      })();
+    };
+    const poll = setInterval(check, everyMs);
+    const timer = setTimeout(() => finish(() => reject(new Error(
+      `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+    ))), timeoutMs);
+    wake?.on('change', check);
+    check();
+  });
 }

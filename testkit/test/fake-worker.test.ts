@@ -53,7 +53,7 @@ describe('fake worker', () => {
 
     const run = await open(`${worker.url.replace('http', 'ws')}/v1/runs/${a.runId}/stream?assignment=1`, credential);
     await worker.waitFor(() => run.inbox.length > 0, 'attached');
-    expect(run.inbox[0]).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false });
+    expect(run.inbox[0]).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false, answersPing: true });
     const ev = (text: string) => ({ runId: a.runId, ts: Date.now(), type: 'text', text });
     run.ws.send(JSON.stringify({ type: 'frame', frame: 1, events: [ev('a')] }));
     run.ws.send(JSON.stringify({ type: 'frame', frame: 1, events: [ev('a')] }));

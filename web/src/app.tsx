@@ -1,10 +1,13 @@
 /**
  * The shell: auth gate (setup / sign in / app), top bar with navigation, theme and shortcut help,
- * the task sidebar (behind a "Tasks" button on a narrow screen) and the routed page.
+ * the task sidebar (behind a "Tasks" button on a narrow screen) and the routed page — preact-iso's
+ * `LocationProvider` + `Router` over the table in lib/router.ts. The pages are in the initial JS
+ * (their big parts are lazy chunks); opening a task starts the diff viewer's chunk at once.
  */
 import { useEffect } from 'preact/hooks';
+import { LocationProvider, Route, Router, useLocation, useRoute } from 'preact-iso';
 import { errorMessage } from './lib/api.ts';
-import { currentPath, matchRoute } from './lib/router.ts';
+import { ROUTES } from './lib/router.ts';
 import { loadSession, session, signOut } from './state/session.ts';
 import { helpOpen, sidebarOpen } from './state/shell.ts';
 import { AppShortcuts } from './components/app-shortcuts.tsx';
@@ -20,6 +23,11 @@ import { SettingsPage } from './pages/settings-page.tsx';
 import { TaskPage } from './pages/task-page.tsx';
 
 export function App() {
+  return <LocationProvider><Shell /></LocationProvider>;
+}
+
+function Shell() {
+  const { path } = useLocation();
   const s = session.value;
   if (s.kind === 'loading') return <main class="auth" id="main"><Loading what="Starting dursor…" /></main>;
   if (s.kind === 'error') {
@@ -47,7 +55,7 @@ export function App() {
         <Link href="/" class="brand">dursor</Link>
         <nav class="main-nav" aria-label="Main">
           <Link href="/tasks/new" navLink>New task</Link>
-          <Link href="/settings" current={currentPath.value === '/settings' || currentPath.value.startsWith('/settings/')}>Settings</Link>
+          <Link href="/settings" current={path === '/settings' || path.startsWith('/settings/')}>Settings</Link>
         </nav>
         <div class="account">
           <span class="user-email" data-testid="user-email">{s.user.email}</span>
@@ -59,7 +67,15 @@ export function App() {
       </header>
       <div class="layout">
         <aside id="task-sidebar" class={`sidebar${open ? ' open' : ''}`}><TaskList /></aside>
-        <main id="main" class="content" tabIndex={-1}><Page /></main>
+        <main id="main" class="content" tabIndex={-1}>
+          <Router>
+            <Route path={ROUTES.home} component={HomePage} />
+            <Route path={ROUTES.settings} component={SettingsPage} />
+            <Route path={ROUTES.newTask} component={NewTaskPage} />
+            <Route path={ROUTES.task} component={TaskRoute} />
+            <Route default component={NotFound} />
+          </Router>
+        </main>
       </div>
       <ShortcutHelp />
       <CloseSidebarOnNavigate />
@@ -69,28 +85,27 @@ export function App() {
 
 /** On a phone the sidebar covers the page; following a link in it (or anywhere) closes it. */
 function CloseSidebarOnNavigate() {
-  const path = currentPath.value;
+  const { path } = useLocation();
   useEffect(() => {
     sidebarOpen.value = false;
   }, [path]);
   return null;
 }
 
-function Page() {
-  const route = matchRoute(currentPath.value);
-  switch (route.name) {
-    case 'home': return <HomePage />;
-    case 'settings': return <SettingsPage section={route.section} />;
-    case 'new-task': return <NewTaskPage />;
-    case 'task': return <TaskPage key={route.id} id={route.id} />;
-    case 'not-found':
-      return (
-        <div class="page">
-          <h1>Page not found</h1>
-          <p>Nothing lives at <code>{route.path}</code>. <Link href="/">Go to the start page</Link>.</p>
-        </div>
-      );
-  }
+/** One TaskPage (and so one TaskStore and live socket) per task: another task's address remounts it. */
+function TaskRoute() {
+  const { id } = useRoute().params;
+  return <TaskPage key={id} id={id!} />;
+}
+
+function NotFound() {
+  const { path } = useLocation();
+  return (
+    <div class="page">
+      <h1>Page not found</h1>
+      <p>Nothing lives at <code>{path}</code>. <Link href="/">Go to the start page</Link>.</p>
+    </div>
+  );
 }
 
 function SignOutButton() {

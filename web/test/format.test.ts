@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatElapsed, formatTokens, formatUsd, prettyInput, runnerCommand, summarizeInput } from '../src/lib/format.ts';
-import { backoffDelay } from '../src/lib/backoff.ts';
 import { matchRoute } from '../src/lib/router.ts';
 
 describe('format', () => {
@@ -34,17 +33,6 @@ describe('format', () => {
 
   it('prints the exact runner command', () => {
     expect(runnerCommand('https://dursor.example.com', 'rt_abc')).toBe('npm run runner -- --url https://dursor.example.com --token rt_abc');
-  });
-});
-
-describe('backoff', () => {
-  it('grows exponentially with jitter inside [cap/2, cap], capped', () => {
-    const opts = { baseMs: 500, maxMs: 15_000 };
-    expect(backoffDelay(0, { ...opts, random: () => 0 })).toBe(250);
-    expect(backoffDelay(0, { ...opts, random: () => 1 })).toBe(500);
-    expect(backoffDelay(3, { ...opts, random: () => 0.5 })).toBe(3000);
-    expect(backoffDelay(20, { ...opts, random: () => 1 })).toBe(15_000);
-    expect(backoffDelay(1000, { ...opts, random: () => 0 })).toBe(7_500);
   });
 });
 

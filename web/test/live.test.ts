@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { WebSocket as WsSocket } from 'ws';
 import type { StoredEvent } from '../../protocol/src/index.ts';
+import { waitFor } from '../../testkit/src/wait.ts';
 import { LiveConnection, liveUrl } from '../src/lib/live.ts';
 import type { LiveState } from '../src/lib/live.ts';
 
@@ -13,17 +14,14 @@ type Conn = { socket: WsSocket; url: URL };
 let server: WebSocketServer;
 let origin: string;
 let conns: Conn[];
-let waiters: Array<() => void>;
 let live: LiveConnection | null;
 
 beforeEach(async () => {
   conns = [];
-  waiters = [];
   live = null;
   server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   server.on('connection', (socket, req) => {
     conns.push({ socket, url: new URL(req.url ?? '/', 'http://x') });
-    for (const w of waiters.splice(0)) w();
   });
   await new Promise<void>((r) => server.once('listening', () => r()));
   const addr = server.address();
@@ -38,20 +36,7 @@ afterEach(async () => {
 });
 
 function nthConnection(n: number): Promise<Conn> {
-  return until(() => conns[n - 1]);
-}
-/** Waits (bounded: 5 s) for a condition to hold, re-checking on each new connection or 10 ms. */
-async function until<T>(get: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise<void>((r) => {
-      waiters.push(r);
-      setTimeout(r, 10);
-    });
-  }
+  return waitFor(`connection ${n}`, () => conns[n - 1], 5_000, 10);
 }
 const text = (seq: number, t: string): StoredEvent => ({ type: 'text', runId: 'r1', ts: 1, text: t, seq });
 const send = (c: Conn, msg: unknown) => c.socket.send(JSON.stringify(msg));
@@ -63,7 +48,7 @@ function start(after = 0) {
     taskId: 'task 1',
     after,
     origin,
-    backoff: { baseMs: 5, maxMs: 20 },
+    backoff: { baseMs: 5, capMs: 20 },
     onEvents: (events) => batches.push(events),
     onState: (state, info) => states.push({ state, lastSeq: info.lastSeq }),
   });
@@ -85,10 +70,10 @@ describe('live socket', () => {
     expect(states).toEqual([]);
     send(c, { type: 'events', events: [text(2, 'old'), text(4, 'a'), text(5, 'b')] });
     send(c, { type: 'sync', seq: 5 });
-    await until(() => live?.state === 'live');
+    await waitFor('live', () => live?.state === 'live', 5_000, 10);
     expect(batches).toEqual([[text(4, 'a'), text(5, 'b')]]);
     send(c, { type: 'events', events: [text(5, 'dup'), text(6, 'c')] });
-    await until(() => batches.length === 2);
+    await waitFor('two batches', () => batches.length === 2, 5_000, 10);
     expect(batches[1]).toEqual([text(6, 'c')]);
     expect(live?.lastSeq).toBe(6);
   });
@@ -99,11 +84,11 @@ describe('live socket', () => {
     send(c1, { type: 'events', events: [text(1, 'a'), text(2, 'b')] });
     send(c1, { type: 'events', events: [text(3, 'c')] });
     send(c1, { type: 'sync', seq: 3 });
-    await until(() => live?.state === 'live');
+    await waitFor('live', () => live?.state === 'live', 5_000, 10);
     expect(batches).toEqual([[text(1, 'a'), text(2, 'b'), text(3, 'c')]]);
 
     send(c1, { type: 'events', events: [text(4, 'd')] });
-    await until(() => batches.length === 2);
+    await waitFor('two batches', () => batches.length === 2, 5_000, 10);
     c1.socket.terminate();
     const c2 = await nthConnection(2);
     send(c2, { type: 'events', events: [text(5, 'e')] });
@@ -120,14 +105,14 @@ describe('live socket', () => {
     const c1 = await nthConnection(1);
     send(c1, { type: 'events', events: [text(1, 'a'), text(2, 'b')] });
     send(c1, { type: 'sync', seq: 2 });
-    await until(() => live?.state === 'live');
+    await waitFor('live', () => live?.state === 'live', 5_000, 10);
     c1.socket.terminate();
     const c2 = await nthConnection(2);
     expect(c2.url.searchParams.get('after')).toBe('2');
     expect(states.some((s) => s.state === 'reconnecting' && s.lastSeq === 2)).toBe(true);
     send(c2, { type: 'events', events: [text(2, 'b'), text(3, 'c')] });
     send(c2, { type: 'sync', seq: 3 });
-    await until(() => live?.state === 'live' && batches.length === 2);
+    await waitFor('live with two batches', () => live?.state === 'live' && batches.length === 2, 5_000, 10);
     expect(batches.flat().map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
@@ -145,7 +130,7 @@ describe('live socket', () => {
     start();
     const c1 = await nthConnection(1);
     send(c1, { type: 'sync', seq: 0 });
-    await until(() => live?.state === 'live');
+    await waitFor('live', () => live?.state === 'live', 5_000, 10);
     const closed = new Promise<number>((r) => c1.socket.once('close', (code) => r(code)));
     live?.close();
     expect(live?.state).toBe('closed');

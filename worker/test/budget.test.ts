@@ -4,13 +4,12 @@
  * `failed` with `budget exceeded: …` whether the runner confirms the cancel, stays silent past
  * the cancel deadline, or had not been handed out yet. Real TaskRoom, real D1, stubbed upstream.
  */
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ModelProfile, Run, Task } from '../../protocol/src/index.ts';
 import type { Client } from './helpers/api.ts';
 import { client, json, setupOwner } from './helpers/api.ts';
 import { createRepo } from './helpers/fixtures.ts';
-import { ensureSchema } from '../src/task-room/schema.ts';
 import { d1Run } from './do-helpers/seed.ts';
 import { cleanup, ev, expire, openRunStream, roomStub, storedEvents } from './do-helpers/stubs.ts';
 import { gatewayTransport, profiles, sse, tokenFor, upstream, wire } from './gateway-fixtures.ts';
@@ -133,19 +132,5 @@ describe('budgets', () => {
     await vi.waitFor(async () => expect(await d1Run(run.id)).toMatchObject({ status: 'cancelled' }));
     // Only the user's cancel went down the socket, and the run ended cancelled, not failed.
     expect(sock.received.filter((m: { type: string }) => m.type === 'cancel')).toEqual([{ type: 'cancel', reason: 'cancelled by user' }]);
-  });
-
-  it('a room created before budgets gets the new run columns when it wakes', async () => {
-    const task = await taskWith();
-    const columns = (sql: SqlStorage) => sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('runs')`).toArray().map((r) => r.name);
-    const after = await runInDurableObject(roomStub(task.id), (_, ctx) => {
-      ctx.storage.sql.exec('ALTER TABLE runs DROP COLUMN fail_reason');
-      ctx.storage.sql.exec('ALTER TABLE runs DROP COLUMN first_token_at');
-      expect(columns(ctx.storage.sql)).not.toContain('fail_reason');
-      ensureSchema(ctx.storage.sql);
-      ensureSchema(ctx.storage.sql);
-      return columns(ctx.storage.sql);
-    });
-    expect(after).toEqual(expect.arrayContaining(['fail_reason', 'first_token_at']));
   });
 });

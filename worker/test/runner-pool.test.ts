@@ -3,9 +3,9 @@
  * matching; slots; accept/reject; a runner that vanishes before accepting gets its offer handed
  * to another runner; too-old protocols are refused; D1 rows follow.
  */
-import { env, evictDurableObject } from 'cloudflare:test';
+import { env, evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Assignment, CLOSE_CODES, PROTOCOL_VERSION } from '../../protocol/src/index.ts';
+import { Assignment, CLOSE_CODES, PROTOCOL_VERSION, SOCKET_PING } from '../../protocol/src/index.ts';
 import type { ExecutorId } from '../../protocol/src/index.ts';
 import { verifyRunToken } from '../src/lib/run-token.ts';
 import { d1Run, d1TaskStatus, seedRunner, seedTask } from './do-helpers/seed.ts';
@@ -160,6 +160,24 @@ describe('hibernation', () => {
     const task = await createRuns(1);
     expect((await sock.next()).assignment).toMatchObject({ runId: task.runs[0].runId });
     expect(await poolStub().listRunners()).toMatchObject([{ runnerId: id, slots: 1 }]);
+  });
+});
+
+describe('keep-alive (issue 12)', () => {
+  it('says in its welcome that it answers pings, and the runtime answers them without the DO', async () => {
+    const id = await seedRunner();
+    const sock = await openRunner(id);
+    sock.send(hello());
+    expect(await sock.next()).toMatchObject({ type: 'welcome', answersPing: true });
+    sock.send(SOCKET_PING);
+    expect(await sock.next()).toEqual({ type: 'pong' });
+    // The DO's own code never saw the ping: it would have closed the socket as a bad message (4400).
+    const answered = await runInDurableObject(poolStub(), (_pool, state) => state.getWebSockets().map((ws) => state.getWebSocketAutoResponseTimestamp(ws)));
+    expect(answered.filter((t) => t !== null)).toHaveLength(1);
+    sock.send({ type: 'capacity', activeRuns: [] });
+    sock.send(SOCKET_PING);
+    expect(await sock.next()).toEqual({ type: 'pong' });
+    expect(await poolStub().listRunners()).toMatchObject([{ runnerId: id }]);
   });
 });
 

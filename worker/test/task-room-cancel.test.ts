@@ -56,7 +56,7 @@ describe('cancelRun', () => {
     await room.claim(runId, 'runner-a');
     expect(await room.cancelRun(runId)).toBe('assigned');
     const sock = await openRunStream(task.taskId, runId, 1, 'runner-a');
-    expect(await sock.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: true });
+    expect(await sock.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: true, answersPing: true });
   });
 
   it('cancels the run itself when the runner does not confirm before the deadline', async () => {

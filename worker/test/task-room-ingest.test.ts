@@ -26,7 +26,7 @@ async function attachedRun(runnerId = 'runner-a') {
   const runId = task.runs[0].runId;
   await room.claim(runId, runnerId);
   const sock = await openRunStream(task.taskId, runId, 1, runnerId);
-  expect(await sock.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false });
+  expect(await sock.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false, answersPing: true });
   return { task, room, runId, sock, other: task.runs[1].runId };
 }
 

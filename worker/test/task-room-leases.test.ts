@@ -236,7 +236,7 @@ describe('stale assignments', () => {
     expect(await refusedRunStream(task.taskId, 'no-such-run', 1, 'runner-b')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
 
     const current = await openRunStream(task.taskId, runId, 2, 'runner-b');
-    expect(await current.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false });
+    expect(await current.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false, answersPing: true });
     current.send({ type: 'frame', frame: 1, events: [ev.result(runId, 'succeeded')] });
     expect(await current.next()).toEqual({ type: 'ack', frame: 1 });
     // The run is finished: the assignment is no longer current for new frames.

@@ -4,7 +4,7 @@
  */
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../protocol/src/index.ts';
+import { CLOSE_CODES, SOCKET_PING } from '../../protocol/src/index.ts';
 import type { RunEvent, StoredEvent } from '../../protocol/src/index.ts';
 import { seedTask } from './do-helpers/seed.ts';
 import { busyRunner, cleanup, ev, openRunStream, openViewer, roomRun, roomStub, storedEvents } from './do-helpers/stubs.ts';
@@ -27,7 +27,7 @@ async function startRuns(count: number, claimed = count, runnerId = 'runner-a') 
     const a = await room.claim(run.runId, runnerId);
     expect(a?.assignment).toBe(1);
     const s = await openRunStream(task.taskId, run.runId, 1, runnerId);
-    expect(await s.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false });
+    expect(await s.next()).toEqual({ type: 'attached', lastFrame: 0, cancelRequested: false, answersPing: true });
     sockets.push(s);
   }
   return { task, room, sockets };
@@ -145,7 +145,7 @@ describe('frames', () => {
 
     // A reconnect gets the last stored frame in `attached` and may resend older frames.
     const again = await openRunStream(task.taskId, runId, 1, 'runner-a');
-    expect(await again.next()).toEqual({ type: 'attached', lastFrame: 1, cancelRequested: false });
+    expect(await again.next()).toEqual({ type: 'attached', lastFrame: 1, cancelRequested: false, answersPing: true });
     expect((await run.waitClose()).code).toBe(CLOSE_CODES.replaced);
     again.send(frame);
     expect(await again.next()).toEqual({ type: 'ack', frame: 1 });
@@ -197,6 +197,18 @@ describe('frames', () => {
     await again.next();
     again.send({ type: 'frame', frame: 0, events: [] });
     expect((await again.waitClose()).code).toBe(CLOSE_CODES.badMessage);
+  });
+});
+
+describe('keep-alive (issue 12)', () => {
+  it('answers a run socket\'s ping through the runtime, not the DO; frames flow on', async () => {
+    const { task, sockets: [run] } = await startRuns(1);
+    run.send(SOCKET_PING);
+    expect(await run.next()).toEqual({ type: 'pong' });
+    // The DO's own code never saw it: a ping is no frame or heartbeat, it would have closed the socket (4400).
+    const answered = await runInDurableObject(roomStub(task.taskId), (_room, state) => state.getWebSockets().map((ws) => state.getWebSocketAutoResponseTimestamp(ws)));
+    expect(answered.filter((t) => t !== null)).toHaveLength(1);
+    await sendFrame(run, 1, [ev.text(task.runs[0].runId, 'still here')]);
   });
 });
 

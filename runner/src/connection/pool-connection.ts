@@ -7,12 +7,15 @@
  * (another process connected with this credential) — unless this process has had its credential
  * rotated: then it redials with the one it saved and wins its place back from the copy
  * (worker/src/runner-pool/README.md, "Credential rotation").
+ * A Worker whose welcome says `answersPing` is pinged, and a socket silent past
+ * LIMITS.socketSilenceMs is dropped and redialled (watchdog.ts): a half-open socket would otherwise
+ * leave the runner connected to nobody, forever.
  */
-import { CLOSE_CODES, PROTOCOL_VERSION, decode, decodeIssue, type Assignment, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
-import type { Backoff } from '../backoff.ts';
+import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, decode, decodeIssue, type Assignment, type Backoff, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
 import type { RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';
+import type { WatchdogOptions } from './watchdog.ts';
 
 export const RUNNER_VERSION = '0.1.0';
 /** How long a replaced runner waits before it redials to win its place back (see onClose). */
@@ -32,6 +35,8 @@ export interface PoolConnectionOptions {
   onAssign(assignment: Assignment): void;
   onTerminal(reason: string): void;
   backoff?: Backoff;
+  /** Default LIMITS.socketPingEveryMs / socketSilenceMs (tests shorten it). */
+  watchdog?: WatchdogOptions;
 }
 
 const TERMINAL: Record<number, string> = {
@@ -56,6 +61,7 @@ export class PoolConnection {
       credential: o.credential,
       log: o.log,
       backoff: o.backoff,
+      watchdog: o.watchdog ?? { pingEveryMs: LIMITS.socketPingEveryMs, silenceMs: LIMITS.socketSilenceMs },
       handlers: {
         onOpen: () => {
           this.#socketSeq++;
@@ -129,6 +135,7 @@ export class PoolConnection {
     if (msg.type === 'welcome') {
       this.#welcomed = true;
       this.#workerProtocol = msg.protocolVersion;
+      this.#loop.keepAlive(msg.answersPing === true);
       this.#o.log.info('connected to pool', { runnerId: msg.runnerId, pool: msg.pool, protocolVersion: msg.protocolVersion });
     } else if (msg.type === 'credential') this.#rotate(msg.credential);
     else this.#o.onAssign(msg.assignment);

@@ -11,12 +11,16 @@
  * never arrived, a Worker that is gone): TaskRoom renews a lease only over an attached socket,
  * so by then the lease it granted has run out and the run is, or is about to be, re-queued for
  * someone else. The clock starts at start() and at every drop, and stops at `attached`.
+ * Dead-peer watchdog (issue 12): the pool socket's (watchdog.ts), once `attached` says TaskRoom
+ * answers pings. A half-open run socket is dropped after LIMITS.socketSilenceMs and redialled,
+ * well inside the lease. The heartbeat stays separate: it renews the lease, so it must reach
+ * TaskRoom's code, while a ping is answered by the runtime without waking it.
  */
-import { CLOSE_CODES, decode, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
-import type { Backoff } from '../backoff.ts';
+import { CLOSE_CODES, LIMITS, decode, type Backoff, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
 import type { CredentialInput } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';
+import type { WatchdogOptions } from './watchdog.ts';
 
 export interface RunConnectionOptions {
   baseUrl: string;
@@ -31,6 +35,8 @@ export interface RunConnectionOptions {
   backoff?: Backoff;
   /** How long the socket may stay un-attached before the run is given up (default: leaseMs). */
   attachTimeoutMs?: number;
+  /** Default LIMITS.socketPingEveryMs / socketSilenceMs (tests shorten it). */
+  watchdog?: WatchdogOptions;
 }
 
 export class RunConnection {
@@ -50,6 +56,7 @@ export class RunConnection {
     const url = `${o.baseUrl.replace(/^http/, 'ws')}/v1/runs/${encodeURIComponent(o.runId)}/stream?assignment=${o.assignment}`;
     this.#loop = new SocketLoop({
       role: 'runnerToRoom', url, credential: o.credential, log: o.log, backoff: o.backoff,
+      watchdog: o.watchdog ?? { pingEveryMs: LIMITS.socketPingEveryMs, silenceMs: LIMITS.socketSilenceMs },
       handlers: {
         onOpen: () => {
           this.#attached = false;
@@ -137,6 +144,7 @@ export class RunConnection {
       this.#clearAttachTimeout();
       this.#ack(msg.lastFrame);
       this.#attached = true;
+      this.#loop.keepAlive(msg.answersPing === true);
       for (const f of this.#unacked) this.#loop.send(f);
       this.#startHeartbeat();
       if (msg.cancelRequested) this.#o.onCancel('cancel requested');

@@ -5,12 +5,15 @@
  * CLOSE_CODES.unauthorized so owners handle "credential refused" one way. Each dial reads the
  * runner's credential then (after a rotation being saved has settled); a refusal of a credential
  * the runner has since rotated away from is a race, not a verdict, and is simply redialled.
+ * With `watchdog`, a socket that stays silent past its bound is dropped and redialled
+ * (watchdog.ts); the owner calls keepAlive() once the peer said whether it answers pings, and
+ * the pongs are the loop's own business, never handed to the owner.
  */
 import WebSocket from 'ws';
-import { CLOSE_CODES, encode, type Outgoing, type SocketRole } from '../../../protocol/src/index.ts';
-import { Backoff } from '../backoff.ts';
+import { Backoff, CLOSE_CODES, encode, SOCKET_PING, SOCKET_PONG, type Outgoing, type SocketRole } from '../../../protocol/src/index.ts';
 import { asCredential, type CredentialInput, type RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
+import { Watchdog, type WatchdogOptions } from './watchdog.ts';
 
 export interface SocketHandlers {
   onOpen(): void;
@@ -30,6 +33,8 @@ export interface SocketLoopOptions<R extends SocketRole> {
   log: Logger;
   handlers: SocketHandlers;
   backoff?: Backoff;
+  /** Drop a socket silent for longer than this (see keepAlive). */
+  watchdog?: WatchdogOptions;
 }
 
 export class SocketLoop<R extends SocketRole> {
@@ -39,6 +44,7 @@ export class SocketLoop<R extends SocketRole> {
   #ws: WebSocket | null = null;
   #stopped = false;
   #retry: ReturnType<typeof setTimeout> | null = null;
+  #watchdog: Watchdog | null;
   #idle: Promise<void>;
   #markIdle!: () => void;
 
@@ -47,6 +53,15 @@ export class SocketLoop<R extends SocketRole> {
     this.#credential = asCredential(opts.credential);
     this.#backoff = opts.backoff ?? new Backoff();
     this.#idle = new Promise((r) => (this.#markIdle = r));
+    this.#watchdog = opts.watchdog
+      ? new Watchdog(opts.watchdog, {
+        ping: () => this.#ws?.readyState === WebSocket.OPEN && this.#ws.send(SOCKET_PING),
+        silent: (ms) => {
+          opts.log.warn('socket silent, dropping it (half-open?) and redialling', { url: opts.url, silentForMs: ms });
+          this.drop();
+        },
+      })
+      : null;
   }
 
   get isOpen(): boolean {
@@ -66,6 +81,15 @@ export class SocketLoop<R extends SocketRole> {
     if (!this.isOpen) return false;
     this.#ws!.send(encode(this.#opts.role, msg));
     return true;
+  }
+
+  /**
+   * Whether the current socket's peer answers SOCKET_PING: ping it and keep watching its silence,
+   * or stop watching this socket (an older peer that does not answer would look dead).
+   */
+  keepAlive(peerAnswersPing: boolean): void {
+    if (peerAnswersPing) this.#watchdog?.pinging();
+    else this.#watchdog?.stop();
   }
 
   /** Closes the socket and never redials. */
@@ -100,16 +124,24 @@ export class SocketLoop<R extends SocketRole> {
     let httpStatus = 0;
     ws.on('open', () => {
       this.#backoff.connected();
+      this.#watchdog?.arm();
       handlers.onOpen();
     });
-    ws.on('message', (data) => handlers.onMessage(String(data)));
+    ws.on('message', (data) => {
+      const text = String(data);
+      this.#watchdog?.heard();
+      if (text !== SOCKET_PONG) handlers.onMessage(text);
+    });
     ws.on('error', (err) => {
       const m = /Unexpected server response: (\d+)/.exec(err.message);
       if (m) httpStatus = Number(m[1]);
       log.debug('socket error', { url, error: err.message });
     });
     ws.on('close', (code, reasonBuf) => {
-      if (this.#ws === ws) this.#ws = null;
+      if (this.#ws === ws) {
+        this.#ws = null;
+        this.#watchdog?.stop();
+      }
       let reason = String(reasonBuf);
       if (httpStatus === 401 || httpStatus === 403) [code, reason] = [CLOSE_CODES.unauthorized, `HTTP ${httpStatus} on upgrade`];
       else if (httpStatus) reason = `HTTP ${httpStatus} on upgrade`;

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
-import { Backoff } from '../backoff.ts';
+import { Backoff } from '../../../protocol/src/index.ts';
 import { HOP_RESPONSE } from './forward.ts';
 import { familyOf, sendError, type Family } from './provider-errors.ts';
 import { swapToken } from './relay-auth.ts';

@@ -1,7 +1,7 @@
 /**
  * Riding out a Worker outage (issue "the local stack must not die under its user": a 6.6 s Worker
  * restart failed every running attempt). A relayed request whose Worker is not there (forward.ts) is
- * tried again after a full-jitter exponential backoff (backoff.ts), each retry reported; once the
+ * tried again after a full-jitter exponential backoff (protocol/src/backoff.ts), each retry reported; once the
  * Worker has been unreachable for `maxOutageMs` (default 60 s) the request gives up. The outage
  * clock is the relay's, not the request's: it starts at the first failure and stops at the first
  * answer, so an SDK that retries a given-up request (the Gemini SDK retries 502) fails at once
@@ -9,7 +9,8 @@
  * Only failures before a response are retried; a stream cut later is the agent's to replay.
  */
 import type { IncomingMessage } from 'node:http';
-import { Backoff, sleep } from '../backoff.ts';
+import { Backoff } from '../../../protocol/src/index.ts';
+import { sleep } from '../cancellable.ts';
 import { notTheGateway, tryOnce, Unreachable, type Try } from './forward.ts';
 
 export const DEFAULT_MAX_OUTAGE_MS = 60_000;

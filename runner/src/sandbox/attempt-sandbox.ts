@@ -65,14 +65,19 @@ export class AttemptSandbox {
     this.#clock.unref();
     this.#disk = watchDisk(() => dirs, l.maxDiskMb * MB, (used) =>
       limit(`the attempt used ${Math.round(used / MB)} MB of disk, over its limit of ${l.maxDiskMb} MB`));
+    this.#checkTree = async () => {
+      const h = await cgroup?.hits().catch(() => null);
+      if (h && h.pids > 0) limit(`the attempt reached its limit of ${l.maxProcesses} processes at once (a fork bomb?)`);
+      else if (h && h.memory > 0) limit(`the attempt ran out of its ${l.maxMemoryMb} MB of memory`);
+    };
     if (cgroup) {
-      this.#poll = setInterval(() => void cgroup.hits().then((h) => {
-        if (h.pids > 0) limit(`the attempt reached its limit of ${l.maxProcesses} processes at once (a fork bomb?)`);
-        else if (h.memory > 0) limit(`the attempt ran out of its ${l.maxMemoryMb} MB of memory`);
-      }), 500);
+      this.#poll = setInterval(() => void this.#checkTree(), 500);
       this.#poll.unref();
     }
   }
+
+  /** Reads the cgroup's refused forks and OOM kills; a hit ends the attempt with its reason. */
+  #checkTree: () => Promise<void>;
 
   static async open(o: {
     name: string;
@@ -102,6 +107,11 @@ export class AttemptSandbox {
 
   /** Stops the watch and kills what is left in the attempt; returns how many processes were killed. */
   async close(): Promise<number> {
+    // One last look before the watch stops: a cap can be hit between two polls and take the agent
+    // down with it (under a fork bomb Claude Code cannot start a thread and dies of SIGABRT), and
+    // the attempt must end with the cap's reason, not the agent's dying words.
+    if (this.#poll) clearInterval(this.#poll);
+    await this.#checkTree();
     this.#ended = true;
     clearTimeout(this.#clock);
     if (this.#poll) clearInterval(this.#poll);

@@ -5,11 +5,12 @@
  */
 import { useEffect } from 'preact/hooks';
 import { focusAttempt, focusMessageBox } from '../lib/attempt-focus.ts';
-import { navigate } from '../lib/router.ts';
+import { useNavigate } from '../lib/router.ts';
 import { registerShortcut, startShortcuts } from '../lib/shortcuts.ts';
 import { helpOpen } from '../state/shell.ts';
 
 export function AppShortcuts() {
+  const navigate = useNavigate();
   useEffect(() => {
     const off = [
       startShortcuts(),

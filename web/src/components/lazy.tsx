@@ -1,10 +1,14 @@
 /**
- * Code-split components without preact/compat: the module loads on first render (a Loading line
- * meanwhile), and a failed chunk load (say, after a deploy) shows the error with a retry instead of
- * a blank space. Keeps the GitHub and pull-request pieces out of the initial JS.
+ * Code-split parts of a page (diff viewer, PR panel, GitHub pieces) on preact-iso's `lazy` (its
+ * module cache and `preload()`), plus what a part needs that preact-iso leaves out: a Loading line
+ * in its place while the chunk comes (preact-iso's suspension shows nothing), and a failed chunk
+ * shown with a retry (preact-iso keeps a failed load for good). The arrival is a signal, not an
+ * effect, so a module landing between a render and that render's effect still re-renders every
+ * part that showed Loading (the race the hand-written version had).
  */
-import type { FunctionComponent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import type { ComponentType, FunctionComponent } from 'preact';
+import { signal } from '@preact/signals';
+import { lazy as isoLazy } from 'preact-iso';
 import { errorMessage } from '../lib/api.ts';
 import { LoadError, Loading } from './ui.tsx';
 
@@ -13,31 +17,35 @@ export type LazyComponent<P extends object> = FunctionComponent<P> & {
   preload(): void;
 };
 
-export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>, what: string): LazyComponent<P> {
-  let loaded: FunctionComponent<P> | null = null;
-  let pending: Promise<FunctionComponent<P>> | null = null;
-  const get = () => (pending ??= load().then((c) => (loaded = c), (err: unknown) => {
-    pending = null;
-    throw err;
-  }));
+type ChunkState = 'waiting' | 'ready' | { error: string };
+
+export function lazy<P extends object>(load: () => Promise<ComponentType<P>>, what: string): LazyComponent<P> {
+  let chunk = isoLazy(load);
+  let pending: Promise<void> | null = null;
+  const state = signal<ChunkState>('waiting');
+  const start = (): void => {
+    pending ??= chunk.preload().then(
+      () => {
+        state.value = 'ready';
+      },
+      (err: unknown) => {
+        // preact-iso keeps a failed promise for good; a retry needs a fresh lazy().
+        chunk = isoLazy(load);
+        pending = null;
+        state.value = { error: `Could not load this part of the page: ${errorMessage(err)}` };
+      },
+    );
+  };
   const Lazy = function Lazy(props: P) {
-    const [, setReady] = useState(0);
-    const [error, setError] = useState<string | null>(null);
-    const [attempt, setAttempt] = useState(0);
-    // What this render showed: a render that showed "Loading" must re-render once the module is
-    // there, even when it arrived between the render and this effect (a preload makes that common).
-    const C = loaded;
-    useEffect(() => {
-      if (C) return;
-      let live = true;
-      get().then(() => live && setReady((n) => n + 1), (err: unknown) => live && setError(`Could not load this part of the page: ${errorMessage(err)}`));
-      return () => {
-        live = false;
-      };
-    }, [attempt, C]);
-    if (C) return <C {...props} />;
-    if (error) return <LoadError message={error} onRetry={() => { setError(null); setAttempt((n) => n + 1); }} />;
+    const s = state.value;
+    if (s === 'ready') {
+      const C = chunk;
+      return <C {...props} />;
+    }
+    if (s !== 'waiting') return <LoadError message={s.error} onRetry={() => { state.value = 'waiting'; start(); }} />;
+    start();
     return <Loading what={what} />;
   };
-  return Object.assign(Lazy, { preload: () => void get().catch(() => undefined) });
+  return Object.assign(Lazy, { preload: start });
 }
+

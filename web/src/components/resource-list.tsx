@@ -3,7 +3,7 @@
  * (saying what to do next), and the items. Settings sections differ only in their rows.
  */
 import type { ComponentChildren, VNode } from 'preact';
-import type { Resource } from '../state/resource.ts';
+import type { Resource } from '../lib/resource.ts';
 import { Empty, LoadError, Loading } from './ui.tsx';
 
 export function ResourceList<T>(props: {

@@ -6,9 +6,10 @@
  */
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import type { Task } from '../../../protocol/src/index.ts';
 import { FeedConnection } from '../lib/feed.ts';
-import { currentPath } from '../lib/router.ts';
+import { taskPath } from '../lib/router.ts';
 import { filterTasks, rowStatus, upsertTask } from '../lib/task-filter.ts';
 import { openTaskStatus, tasks } from '../state/lists.ts';
 import { Link } from './link.tsx';
@@ -21,7 +22,7 @@ const query = signal('');
 export function TaskList() {
   useLiveBadges();
   const { status, data, error } = tasks.state.value;
-  const path = currentPath.value;
+  const { path } = useLocation();
   const open = openTaskStatus.value;
   const q = query.value;
   const shown = data ? filterTasks(data, q) : [];
@@ -50,7 +51,7 @@ export function TaskList() {
       {shown.length > 0 && (
         <ul>
           {shown.map((t) => {
-            const href = `/tasks/${encodeURIComponent(t.id)}`;
+            const href = taskPath(t.id);
             return (
               <li key={t.id} data-testid="task-list-item" data-task-id={t.id} class={path === href ? 'current' : ''}>
                 <Link href={href} navLink>

@@ -5,10 +5,8 @@
  * the protocol's `decode('feedToViewer', …)`. Each (re)connect starts with `hello`; the feed
  * replays nothing, so the owner reloads the list then (onHello). Reconnects with the same jittered backoff as the task socket.
  */
-import { decode } from '../../../protocol/src/index.ts';
-import type { Task } from '../../../protocol/src/index.ts';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
-import type { BackoffOptions } from './backoff.ts';
+import { Backoff, decode } from '../../../protocol/src/index.ts';
+import type { BackoffOptions, Task } from '../../../protocol/src/index.ts';
 
 export type FeedOptions = {
   onHello: () => void;
@@ -28,11 +26,12 @@ export class FeedConnection {
   private readonly opts: FeedOptions;
   private socket: WebSocket | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private stopped = false;
 
   constructor(opts: FeedOptions) {
     this.opts = opts;
+    this.backoff = new Backoff(opts.backoff);
     this.dial();
   }
 
@@ -61,7 +60,7 @@ export class FeedConnection {
       if (!decoded.ok) return ws.close(decoded.code, decoded.reason);
       const msg = decoded.msg;
       if (msg.type === 'hello') {
-        this.attempt = 0;
+        this.backoff.reset();
         this.opts.onHello();
       } else this.opts.onTask(msg.task);
     };
@@ -75,7 +74,7 @@ export class FeedConnection {
 
   private retry(): void {
     if (this.stopped) return;
-    const delay = backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF);
+    const delay = this.backoff.next();
     this.timer = setTimeout(() => {
       this.timer = null;
       this.dial();

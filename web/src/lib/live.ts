@@ -5,10 +5,8 @@
  * backoff, resuming after the last seq. It knows nothing about signals: the store receives each
  * `events` message (or, before `sync`, the whole replay) through `onEvents` as one batch.
  */
-import { decode } from '../../../protocol/src/index.ts';
-import type { StoredEvent } from '../../../protocol/src/index.ts';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
-import type { BackoffOptions } from './backoff.ts';
+import { Backoff, decode } from '../../../protocol/src/index.ts';
+import type { BackoffOptions, StoredEvent } from '../../../protocol/src/index.ts';
 
 /** connecting: first dial, before `sync`; live: replay done; reconnecting: lost it, retrying; closed: stopped. */
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -38,7 +36,7 @@ export class LiveConnection {
   private readonly opts: LiveOptions;
   private socket: WebSocket | null = null;
   private timer: Timer | null = null;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private stopped = false;
   /**
    * Events replayed on the current socket before its `sync`: they reach onEvents as ONE batch at
@@ -51,6 +49,7 @@ export class LiveConnection {
   constructor(opts: LiveOptions) {
     this.opts = opts;
     this.lastSeq = opts.after ?? 0;
+    this.backoff = new Backoff(opts.backoff);
     this.dial();
   }
 
@@ -99,7 +98,7 @@ export class LiveConnection {
     }
     const msg = decoded.msg;
     if (msg.type === 'sync') {
-      this.attempt = 0;
+      this.backoff.reset();
       this.flushReplay();
       this.setState('live');
       return;
@@ -123,8 +122,7 @@ export class LiveConnection {
 
   private scheduleReconnect(error?: string): void {
     if (this.stopped) return;
-    const delay = backoffDelay(this.attempt, this.opts.backoff ?? DEFAULT_BACKOFF);
-    this.attempt++;
+    const delay = this.backoff.next();
     this.setState('reconnecting', error);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -134,6 +132,6 @@ export class LiveConnection {
 
   private setState(state: LiveState, error?: string): void {
     this.state = state;
-    this.opts.onState?.(state, { lastSeq: this.lastSeq, attempt: this.attempt, error });
+    this.opts.onState?.(state, { lastSeq: this.lastSeq, attempt: this.backoff.attempt, error });
   }
 }

@@ -1,8 +1,22 @@
 /**
- * A tiny router: the current path is a signal fed by history.pushState and popstate. Four
- * routes (Settings with a section each) do not justify a dependency. `matchRoute` is pure so it is unit-tested.
+ * The app's addresses, as one table that both the `<Router>` in app.tsx (preact-iso) and the pure
+ * `matchRoute` (unit-tested) read, so what the tests check is what the app routes. Order matters:
+ * preact-iso takes the first match, so `/tasks/new` comes before `/tasks/:id`.
+ *
+ * preact-iso's `LocationProvider` owns the address: it listens to clicks on same-origin links
+ * (a plain left click without a target navigates in place; modified clicks open tabs as usual) and
+ * to popstate, and `useLocation().route(url, replace)` navigates from code.
  */
-import { signal } from '@preact/signals';
+import { useLocation } from 'preact-iso';
+import { exec } from 'preact-iso/router';
+
+export const ROUTES = {
+  home: '/',
+  /** `/settings` (the first section) and `/settings/<section>`; a bare `/settings#<section>` is canonicalised by the page. */
+  settings: '/settings/:section?',
+  newTask: '/tasks/new',
+  task: '/tasks/:id',
+} as const;
 
 export type Route =
   | { name: 'home' }
@@ -12,39 +26,25 @@ export type Route =
   | { name: 'task'; id: string }
   | { name: 'not-found'; path: string };
 
+const match = (path: string, pattern: string) => exec(path, pattern, { path, query: {}, params: {} }) as { params: Record<string, string | undefined> } | undefined;
+
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
-  if (path === '/') return { name: 'home' };
-  if (path === '/settings') return { name: 'settings', section: null };
-  const settings = /^\/settings\/([^/]+)$/.exec(path);
-  if (settings) return { name: 'settings', section: decodeURIComponent(settings[1]) };
-  if (path === '/tasks/new') return { name: 'new-task' };
-  const m = /^\/tasks\/([^/]+)$/.exec(path);
-  if (m) return { name: 'task', id: decodeURIComponent(m[1]) };
+  if (match(path, ROUTES.home)) return { name: 'home' };
+  const settings = match(path, ROUTES.settings);
+  if (settings) return { name: 'settings', section: settings.params.section ?? null };
+  if (match(path, ROUTES.newTask)) return { name: 'new-task' };
+  const task = match(path, ROUTES.task);
+  if (task?.params.id) return { name: 'task', id: task.params.id };
   return { name: 'not-found', path };
 }
 
-export const currentPath = signal(typeof location === 'undefined' ? '/' : location.pathname);
+export const taskPath = (id: string): string => `/tasks/${encodeURIComponent(id)}`;
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
-  if (to === location.pathname) return;
-  if (opts.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
-  currentPath.value = location.pathname;
-  window.scrollTo(0, 0);
-}
-
-export function startRouter(): void {
-  addEventListener('popstate', () => {
-    currentPath.value = location.pathname;
-  });
-}
-
-/** Click handler for in-app links: plain left clicks navigate in place; modified clicks open tabs as usual. */
-export function onLinkClick(e: MouseEvent): void {
-  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-  const a = (e.currentTarget as HTMLAnchorElement | null);
-  if (!a || a.target || a.origin !== location.origin) return;
-  e.preventDefault();
-  navigate(a.pathname);
+/** Navigation from code (after a submit, a shortcut): a push, or a replace; the current address is left alone. */
+export function useNavigate(): (to: string, opts?: { replace?: boolean }) => void {
+  const { route } = useLocation();
+  return (to, opts = {}) => {
+    if (to !== location.pathname + location.search + location.hash) route(to, opts.replace === true);
+  };
 }

@@ -9,7 +9,7 @@ import { errorMessage } from '../lib/api.ts';
 import { api } from '../lib/endpoints.ts';
 import { buildAttempts, nextSubmission, parseBudget, parseIssue, profilesFor } from '../lib/new-task.ts';
 import type { AttemptRow, Submission } from '../lib/new-task.ts';
-import { navigate } from '../lib/router.ts';
+import { taskPath, useNavigate } from '../lib/router.ts';
 import { useRunners } from '../lib/use-runners.ts';
 import { modelProfiles, repos, tasks } from '../state/lists.ts';
 import { AttemptsEditor } from '../components/attempts-editor.tsx';
@@ -47,6 +47,7 @@ export function NewTaskPage() {
 let rowKey = 0;
 
 function NewTaskForm() {
+  const navigate = useNavigate();
   const repoList = repos.state.value.data ?? [];
   const profiles = modelProfiles.state.value.data ?? [];
   const [repoId, setRepoId] = useState(repoList[0]?.id ?? '');
@@ -107,7 +108,7 @@ function NewTaskForm() {
       await api.createRuns(sub.taskId, { attempts: built.attempts }, sub.runsKey);
       submission.current = null;
       void tasks.load();
-      navigate(`/tasks/${encodeURIComponent(sub.taskId)}`);
+      navigate(taskPath(sub.taskId));
     } catch (err) {
       setProgress(null);
       setError(sub.taskId

@@ -5,7 +5,8 @@
  */
 import type { ComponentType } from 'preact';
 import { useLayoutEffect } from 'preact/hooks';
-import { navigate } from '../lib/router.ts';
+import { useLocation, useRoute } from 'preact-iso';
+import { useNavigate } from '../lib/router.ts';
 import { canonicalSettingsPath, SETTINGS_SECTIONS, sectionOf, settingsPath } from '../lib/settings-sections.ts';
 import type { SettingsSectionId } from '../lib/settings-sections.ts';
 import { lazy } from '../components/lazy.tsx';
@@ -29,9 +30,12 @@ const SECTIONS: Record<SettingsSectionId, ComponentType> = {
   account: AccountSection,
 };
 
-export function SettingsPage(props: { section: string | null }) {
-  // /settings#repositories (on load or as a link within the page) and GitHub's redirect
-  // (/settings?github=…) move to their section's address.
+export function SettingsPage() {
+  const section = useRoute().params.section ?? null;
+  const { url } = useLocation();
+  const navigate = useNavigate();
+  // /settings#repositories (on load, as a link from another page or within this one) and
+  // GitHub's redirect (/settings?github=…) move to their section's address.
   useLayoutEffect(() => {
     const canonical = () => {
       const to = canonicalSettingsPath(location.pathname, location.search, location.hash);
@@ -40,8 +44,8 @@ export function SettingsPage(props: { section: string | null }) {
     canonical();
     addEventListener('hashchange', canonical);
     return () => removeEventListener('hashchange', canonical);
-  }, []);
-  const id = sectionOf(props.section);
+  }, [url]);
+  const id = sectionOf(section);
   const Section = id ? SECTIONS[id] : null;
   return (
     <div class="page settings-page">
@@ -55,7 +59,7 @@ export function SettingsPage(props: { section: string | null }) {
         </ul>
       </nav>
       {Section ? <Section /> : (
-        <p class="empty" data-testid="settings-unknown">There is no settings section “{props.section}”. Pick one above.</p>
+        <p class="empty" data-testid="settings-unknown">There is no settings section “{section}”. Pick one above.</p>
       )}
     </div>
   );

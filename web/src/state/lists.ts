@@ -6,7 +6,7 @@
 import { signal } from '@preact/signals';
 import type { AllowedGitHubLogin, ApiToken, GitHubConnection, ModelPrice, ModelProfile, Repo, Runner, Task, UrlPolicy } from '../../../protocol/src/index.ts';
 import { api } from '../lib/endpoints.ts';
-import { Resource } from './resource.ts';
+import { Resource } from '../lib/resource.ts';
 
 export const modelProfiles = new Resource<ModelProfile[]>(async () => (await api.listModelProfiles()).modelProfiles);
 export const repos = new Resource<Repo[]>(async () => (await api.listRepos()).repos);

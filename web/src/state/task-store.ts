@@ -12,7 +12,7 @@ import { api } from '../lib/endpoints.ts';
 import type { TaskDetail } from '../lib/endpoints.ts';
 import { LiveConnection } from '../lib/live.ts';
 import type { LiveState } from '../lib/live.ts';
-import { Resource } from './resource.ts';
+import { Resource } from '../lib/resource.ts';
 import { applyEvents, emptyRun } from './task-model.ts';
 import type { RunView } from './task-model.ts';
 
@@ -33,7 +33,7 @@ export class TaskStore {
 
   constructor(taskId: string) {
     this.taskId = taskId;
-    this.detail = new Resource(() => api.getTask(taskId));
+    this.detail = new Resource((signal) => api.getTask(taskId, signal));
   }
 
   open(): void {

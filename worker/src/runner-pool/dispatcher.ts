@@ -29,7 +29,7 @@ interface Planned {
 
 /** Each ready runner's free capacity: slots − active runs − offers handed to it and not yet accepted. */
 export function freeSlots(pool: PoolBase, runners: Map<string, LiveSocket> = readyRunners(pool.ctx)): Map<string, number> {
-  const held = unacceptedCounts(pool.sql);
+  const held = unacceptedCounts(pool.db);
   const free = new Map<string, number>();
   for (const [id, { att }] of runners) free.set(id, att.slots - att.activeRuns.length - (held.get(id) ?? 0));
   return free;
@@ -77,7 +77,7 @@ export class Dispatcher {
 
     const now = Date.now();
     const plan: Planned[] = [];
-    for (const offer of pendingOffers(pool.sql)) {
+    for (const offer of pendingOffers(pool.db)) {
       let best: string | null = null;
       for (const [id, { att }] of runners) {
         if (!att.executors.includes(offer.executor) || offer.rejectedBy.includes(id)) continue;
@@ -87,7 +87,7 @@ export class Dispatcher {
       if (best === null) continue;
       free.set(best, free.get(best)! - 1);
       const claimId = crypto.randomUUID();
-      markOffered(pool.sql, offer.runId, best, claimId, now);
+      markOffered(pool.db, offer.runId, best, claimId, now);
       plan.push({ offer, runnerId: best, claimId });
     }
     await Promise.all(plan.map((p) => this.#deliver(p)));
@@ -101,15 +101,15 @@ export class Dispatcher {
     } catch (err) {
       console.error('runner-pool: claim failed', offer.runId, String(err));
       // Leave it queued here; the next dispatch (a hello, capacity or offer) tries again.
-      clearOffer(pool.sql, offer.runId, claimId);
+      clearOffer(pool.db, offer.runId, claimId);
       return;
     }
     if (!assignment) {
-      deleteOffer(pool.sql, offer.runId, claimId);
+      deleteOffer(pool.db, offer.runId, claimId);
       return;
     }
     const held = { runId: offer.runId, taskId: offer.taskId, claimId, assignment: assignment.assignment };
-    if (!setAssignment(pool.sql, offer.runId, claimId, assignment.assignment)) {
+    if (!setAssignment(pool.db, offer.runId, claimId, assignment.assignment)) {
       // Re-offered or withdrawn while we claimed: this assignment is already superseded.
       await releaseOffer(pool, held, 'offer changed while it was being claimed');
       return;

@@ -1,102 +1,72 @@
 /**
- * The pool's queue of offered runs (DO SQLite). A row lives from `offer()` until the runner
- * accepts it, TaskRoom refuses the claim, or the run is withdrawn. `offered_to` is set before the
- * pool awaits TaskRoom.claim and `claim_id` names that attempt, so later updates only touch the
- * row if no re-offer replaced the attempt meanwhile. `rejected_by` survives re-offers so a runner
- * that declined a run is not asked again.
+ * The pool's queue of offered runs (`offers`, schema.ts). A row lives from `offer()` until the
+ * runner accepts it, TaskRoom refuses the claim, or the run is withdrawn. `offered_to` is set
+ * before the pool awaits TaskRoom.claim and `claim_id` names that attempt, so later updates only
+ * touch the row if no re-offer replaced the attempt meanwhile. `rejected_by` survives re-offers
+ * so a runner that declined a run is not asked again.
  */
+import { and, asc, count, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { RunOffer } from '../task-room/types.ts';
+import { offers } from './schema.ts';
+import type { PoolDb } from './storage.ts';
 
-export interface OfferRow {
-  runId: string;
-  taskId: string;
-  executor: string;
-  createdAt: number;
-  offeredTo: string | null;
-  offeredAt: number | null;
-  claimId: string | null;
-  assignment: number | null;
-  rejectedBy: string[];
-}
+export type OfferRow = typeof offers.$inferSelect;
 
-export function ensureSchema(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS offers (
-    run_id TEXT PRIMARY KEY,
-    task_id TEXT NOT NULL,
-    executor TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    offered_to TEXT,
-    offered_at INTEGER,
-    claim_id TEXT,
-    assignment INTEGER,
-    rejected_by TEXT NOT NULL DEFAULT '[]'
-  )`);
-}
+/** Queue order: oldest first, then insertion order. */
+const fifo = [asc(offers.createdAt), asc(sql`rowid`)];
 
-type Row = Record<string, SqlStorageValue>;
-const fromRow = (r: Row): OfferRow => ({
-  runId: r.run_id as string,
-  taskId: r.task_id as string,
-  executor: r.executor as string,
-  createdAt: r.created_at as number,
-  offeredTo: (r.offered_to as string | null) ?? null,
-  offeredAt: (r.offered_at as number | null) ?? null,
-  claimId: (r.claim_id as string | null) ?? null,
-  assignment: (r.assignment as number | null) ?? null,
-  rejectedBy: JSON.parse(r.rejected_by as string) as string[],
-});
+const sameAttempt = (runId: string, claimId: string) => and(eq(offers.runId, runId), eq(offers.claimId, claimId));
+
+/** Back in the queue: not handed to anyone. */
+const unoffered = { offeredTo: null, offeredAt: null, claimId: null, assignment: null };
 
 /** Insert, or re-open an existing offer (keeping its queue position and rejected_by). */
-export function upsertOffer(sql: SqlStorage, offer: RunOffer, now: number): void {
-  sql.exec(
-    `INSERT INTO offers (run_id, task_id, executor, created_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT(run_id) DO UPDATE SET task_id = excluded.task_id, executor = excluded.executor,
-       offered_to = NULL, offered_at = NULL, claim_id = NULL, assignment = NULL`,
-    offer.runId, offer.taskId, offer.executor, now,
-  );
+export function upsertOffer(db: PoolDb, offer: RunOffer, now: number): void {
+  db.insert(offers)
+    .values({ runId: offer.runId, taskId: offer.taskId, executor: offer.executor, createdAt: now })
+    .onConflictDoUpdate({ target: offers.runId, set: { taskId: offer.taskId, executor: offer.executor, ...unoffered } })
+    .run();
 }
 
-export function getOffer(sql: SqlStorage, runId: string): OfferRow | null {
-  const rows = sql.exec<Row>('SELECT * FROM offers WHERE run_id = ?', runId).toArray();
-  return rows[0] ? fromRow(rows[0]) : null;
+export function getOffer(db: PoolDb, runId: string): OfferRow | null {
+  return db.select().from(offers).where(eq(offers.runId, runId)).get() ?? null;
 }
 
-export function deleteOffer(sql: SqlStorage, runId: string, claimId?: string): void {
-  if (claimId === undefined) sql.exec('DELETE FROM offers WHERE run_id = ?', runId);
-  else sql.exec('DELETE FROM offers WHERE run_id = ? AND claim_id = ?', runId, claimId);
+export function deleteOffer(db: PoolDb, runId: string, claimId?: string): void {
+  db.delete(offers).where(claimId === undefined ? eq(offers.runId, runId) : sameAttempt(runId, claimId)).run();
+}
+
+function queue(db: PoolDb, where: SQL): OfferRow[] {
+  return db.select().from(offers).where(where).orderBy(...fifo).all();
 }
 
 /** Offers waiting for a runner, oldest first. */
-export function pendingOffers(sql: SqlStorage): OfferRow[] {
-  return sql.exec<Row>('SELECT * FROM offers WHERE offered_to IS NULL ORDER BY created_at, rowid').toArray().map(fromRow);
-}
+export const pendingOffers = (db: PoolDb) => queue(db, isNull(offers.offeredTo));
 
 /** Offers handed to `runnerId` and not yet accepted. */
-export function offersTo(sql: SqlStorage, runnerId: string): OfferRow[] {
-  return sql.exec<Row>('SELECT * FROM offers WHERE offered_to = ? ORDER BY created_at, rowid', runnerId).toArray().map(fromRow);
+export const offersTo = (db: PoolDb, runnerId: string) => queue(db, eq(offers.offeredTo, runnerId));
+
+export function unacceptedCounts(db: PoolDb): Map<string, number> {
+  const rows = db.select({ runnerId: offers.offeredTo, n: count() }).from(offers).where(isNotNull(offers.offeredTo)).groupBy(offers.offeredTo).all();
+  return new Map(rows.map((x) => [x.runnerId!, x.n]));
 }
 
-export function unacceptedCounts(sql: SqlStorage): Map<string, number> {
-  const rows = sql.exec<{ r: string; n: number }>('SELECT offered_to AS r, COUNT(*) AS n FROM offers WHERE offered_to IS NOT NULL GROUP BY offered_to').toArray();
-  return new Map(rows.map((x) => [x.r, x.n]));
-}
-
-export function markOffered(sql: SqlStorage, runId: string, runnerId: string, claimId: string, now: number): void {
-  sql.exec('UPDATE offers SET offered_to = ?, offered_at = ?, claim_id = ?, assignment = NULL WHERE run_id = ?', runnerId, now, claimId, runId);
+export function markOffered(db: PoolDb, runId: string, runnerId: string, claimId: string, now: number): void {
+  db.update(offers).set({ offeredTo: runnerId, offeredAt: now, claimId, assignment: null }).where(eq(offers.runId, runId)).run();
 }
 
 /** Record the claimed assignment; false if the claim attempt was superseded meanwhile. */
-export function setAssignment(sql: SqlStorage, runId: string, claimId: string, assignment: number): boolean {
-  return sql.exec('UPDATE offers SET assignment = ? WHERE run_id = ? AND claim_id = ?', assignment, runId, claimId).rowsWritten > 0;
+export function setAssignment(db: PoolDb, runId: string, claimId: string, assignment: number): boolean {
+  return db.update(offers).set({ assignment }).where(sameAttempt(runId, claimId)).returning({ runId: offers.runId }).all().length > 0;
 }
 
 /** Put the offer back in the queue, unless a newer attempt replaced `claimId`. */
-export function clearOffer(sql: SqlStorage, runId: string, claimId: string): void {
-  sql.exec('UPDATE offers SET offered_to = NULL, offered_at = NULL, claim_id = NULL, assignment = NULL WHERE run_id = ? AND claim_id = ?', runId, claimId);
+export function clearOffer(db: PoolDb, runId: string, claimId: string): void {
+  db.update(offers).set(unoffered).where(sameAttempt(runId, claimId)).run();
 }
 
-export function addRejected(sql: SqlStorage, runId: string, runnerId: string): void {
-  const offer = getOffer(sql, runId);
+export function addRejected(db: PoolDb, runId: string, runnerId: string): void {
+  const offer = getOffer(db, runId);
   if (!offer || offer.rejectedBy.includes(runnerId)) return;
-  sql.exec('UPDATE offers SET rejected_by = ? WHERE run_id = ?', JSON.stringify([...offer.rejectedBy, runnerId]), runId);
+  db.update(offers).set({ rejectedBy: [...offer.rejectedBy, runnerId] }).where(eq(offers.runId, runId)).run();
 }

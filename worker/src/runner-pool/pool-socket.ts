@@ -66,8 +66,8 @@ export async function onPoolMessage(pool: Pool, ws: WebSocket, data: string | Ar
       updateAttachment(ws, { activeRuns: activeList(msg.activeRuns) });
       return pool.dispatcher.run();
     case 'accept': {
-      const offer = getOffer(pool.sql, msg.runId);
-      if (offer?.offeredTo === att.runnerId) deleteOffer(pool.sql, msg.runId);
+      const offer = getOffer(pool.db, msg.runId);
+      if (offer?.offeredTo === att.runnerId) deleteOffer(pool.db, msg.runId);
       if (!att.activeRuns.includes(msg.runId)) updateAttachment(ws, { activeRuns: activeList([...att.activeRuns, msg.runId]) });
       return;
     }
@@ -89,15 +89,16 @@ async function onHello(pool: Pool, ws: WebSocket, att: RunnerAttachment, hello: 
     ...(hello.sandbox ? { sandbox: hello.sandbox } : {}),
     protocolVersion: hello.protocolVersion,
   });
-  send(ws, 'poolToRunner', { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION });
+  // answersPing: the runtime answers SOCKET_PING for us (runner-pool.ts), so the runner may ping.
+  send(ws, 'poolToRunner', { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION, answersPing: true });
   // Each connection gets a fresh credential (README.md, "Credential rotation"); older runners cannot keep one.
   if (firstHello && hello.rotatesCredential) await issueCredential(pool, ws, att);
   if (firstHello) {
     // Assignments pushed on an older socket: kept if the runner reports them as active, else
     // they never arrived (or were dropped) and go back to TaskRoom.
-    for (const offer of offersTo(pool.sql, att.runnerId)) {
+    for (const offer of offersTo(pool.db, att.runnerId)) {
       if (offer.assignment === null || offer.claimId === null) continue; // still being claimed
-      if (hello.activeRuns.includes(offer.runId)) deleteOffer(pool.sql, offer.runId);
+      if (hello.activeRuns.includes(offer.runId)) deleteOffer(pool.db, offer.runId);
       else await releaseOffer(pool, { ...offer, claimId: offer.claimId, assignment: offer.assignment }, 'runner reconnected without it');
     }
   }
@@ -106,10 +107,10 @@ async function onHello(pool: Pool, ws: WebSocket, att: RunnerAttachment, hello: 
 }
 
 async function onReject(pool: Pool, att: RunnerAttachment, runId: string, reason: string): Promise<void> {
-  const offer = getOffer(pool.sql, runId);
+  const offer = getOffer(pool.db, runId);
   if (!offer || offer.offeredTo !== att.runnerId || offer.assignment === null || offer.claimId === null) return;
   // Before awaiting: TaskRoom's re-offer arrives while we wait and must not pick this runner again.
-  addRejected(pool.sql, runId, att.runnerId);
+  addRejected(pool.db, runId, att.runnerId);
   await releaseOffer(pool, { ...offer, claimId: offer.claimId, assignment: offer.assignment }, reason);
   await pool.dispatcher.run();
 }
@@ -120,7 +121,7 @@ export async function onPoolSocketGone(pool: Pool, ws: WebSocket): Promise<void>
   // A newer socket of the same runner takes over; its hello reconciles the offers.
   const successor = pool.ctx.getWebSockets(runnerTag(att.runnerId)).some((other) => other !== ws && isOpen(other));
   if (!successor) {
-    for (const offer of offersTo(pool.sql, att.runnerId)) {
+    for (const offer of offersTo(pool.db, att.runnerId)) {
       if (offer.assignment === null || offer.claimId === null) continue; // the claim in flight sees the socket gone
       await releaseOffer(pool, { ...offer, claimId: offer.claimId, assignment: offer.assignment }, 'runner disconnected before accepting');
     }

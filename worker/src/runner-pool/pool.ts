@@ -4,11 +4,12 @@
 import type { Env } from '../env.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { clearOffer } from './offers.ts';
+import type { PoolDb } from './storage.ts';
 
 export interface PoolBase {
   ctx: DurableObjectState;
   env: Env;
-  sql: SqlStorage;
+  db: PoolDb;
 }
 export interface Pool extends PoolBase {
   dispatcher: Dispatcher;
@@ -29,5 +30,5 @@ export async function releaseOffer(pool: PoolBase, o: { runId: string; taskId: s
     // The run's lease expires in TaskRoom and it is offered again from there.
     console.error('runner-pool: release failed', o.runId, String(err));
   }
-  clearOffer(pool.sql, o.runId, o.claimId);
+  clearOffer(pool.db, o.runId, o.claimId);
 }

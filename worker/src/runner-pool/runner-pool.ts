@@ -1,16 +1,19 @@
 /**
  * RunnerPool: one Durable Object per pool name (idFromName(pool)). Entry points only; the work
  * lives in the modules beside this file (see README.md). Runner sockets use the Hibernation API;
- * offers live in SQLite and each runner's live record in its socket attachment.
+ * offers live in SQLite and each runner's live record in its socket attachment. A runner's
+ * keep-alive ping is answered by the runtime itself (an auto-response), so an idle pool stays
+ * asleep; the runner, not the DO, watches for silence (runner/src/connection/watchdog.ts).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import type { LiveRunner, OfferReply, RunOffer } from '../task-room/types.ts';
-import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
+import { answerPings, closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
 import { canTake, Dispatcher } from './dispatcher.ts';
-import { deleteOffer, ensureSchema, upsertOffer } from './offers.ts';
+import { deleteOffer, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';
 import { onPoolMessage, onPoolSocketGone, openPoolSocket } from './pool-socket.ts';
+import { migratePoolDb, openPoolDb } from './storage.ts';
 import { coverage, readyRunners, runnerTag, toLiveRunner } from './runner-sockets.ts';
 import { CLOSE_CODES } from '../../../protocol/src/index.ts';
 
@@ -19,9 +22,10 @@ export class RunnerPool extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ensureSchema(ctx.storage.sql);
-    const base = { ctx, env, sql: ctx.storage.sql };
+    answerPings(ctx);
+    const base = { ctx, env, db: openPoolDb(ctx) };
     this.#pool = { ...base, dispatcher: new Dispatcher(base) };
+    void ctx.blockConcurrencyWhile(() => migratePoolDb(ctx));
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -53,7 +57,7 @@ export class RunnerPool extends DurableObject<Env> {
    * connected runner offers its agent, so the TaskRoom can tell the user (and give up in time).
    */
   async offer(offer: RunOffer): Promise<OfferReply> {
-    upsertOffer(this.ctx.storage.sql, offer, Date.now());
+    upsertOffer(this.#pool.db, offer, Date.now());
     await this.#pool.dispatcher.run();
     return coverage(this.ctx, offer.executor);
   }
@@ -68,7 +72,7 @@ export class RunnerPool extends DurableObject<Env> {
 
   /** Drop a run's offer (it was cancelled while queued). */
   async withdraw(runId: string): Promise<void> {
-    deleteOffer(this.ctx.storage.sql, runId);
+    deleteOffer(this.#pool.db, runId);
   }
 
   /** Close a removed runner's sockets for good (`unauthorized`: its credential is gone). */

@@ -34,7 +34,7 @@ const inGrace = (run: RunState, lease: number, now: number) => run.socketGoneAt 
 async function takeable(room: Room, now: number): Promise<Set<string>> {
   const out = new Set<string>();
   const lease = leaseMs(room.env);
-  for (const run of dueLeases(room.sql, now).filter((r) => inGrace(r, lease, now))) {
+  for (const run of dueLeases(room.db, now).filter((r) => inGrace(r, lease, now))) {
     try {
       if (await poolStub(room.env).canTake(run.spec.executor.id, run.runnerId)) out.add(run.runId);
     } catch (err) {
@@ -57,10 +57,10 @@ export async function runAlarm(room: Room, now = Date.now()): Promise<void> {
   };
 
   room.ctx.storage.transactionSync(() => {
-    for (const run of dueLeases(room.sql, now)) {
+    for (const run of dueLeases(room.db, now)) {
       const graced = inGrace(run, lease, now);
       if (graced && !take.has(run.runId)) {
-        updateRun(room.sql, run, { leaseUntil: run.socketGoneAt! + lease }, { sync: false });
+        updateRun(room.db, run, { leaseUntil: run.socketGoneAt! + lease }, { sync: false });
         continue;
       }
       const reason = graced
@@ -78,10 +78,10 @@ export async function runAlarm(room: Room, now = Date.now()): Promise<void> {
         apply(run, { to: 'failed', reason: `runner lost after ${run.retries + 1} attempts` });
       }
     }
-    for (const run of dueCancels(room.sql, now)) {
+    for (const run of dueCancels(room.db, now)) {
       if (apply(run, stopChange(run, 'runner did not confirm cancel'))) ended.push(run.runId);
     }
-    for (const run of dueOffers(room.sql, now)) toOffer.add(run.runId);
+    for (const run of dueOffers(room.db, now)) toOffer.add(run.runId);
   });
 
   for (const runId of ended) closeRunSockets(room.ctx, runId, CLOSE_CODES.staleAssignment, 'assignment ended');

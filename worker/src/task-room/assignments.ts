@@ -27,7 +27,7 @@ import { allowPrivateUrls } from '../lib/url-policy.ts';
 export const RUN_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
 
 export async function claim(room: Room, runId: string, runnerId: string): Promise<Assignment | null> {
-  const queued = getRun(room.sql, runId);
+  const queued = getRun(room.db, runId);
   if (queued?.status !== 'queued') return null;
   const taskId = taskIdOf(room);
   const runToken = await signRunToken(room.env.DURSOR_ENCRYPTION_KEY, { runId, taskId, exp: Date.now() + RUN_TOKEN_TTL_MS });
@@ -40,12 +40,12 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
   }
 
   // Re-read after the await: another claim or a cancel may have run meanwhile.
-  const run = getRun(room.sql, runId);
+  const run = getRun(room.db, runId);
   if (!run || run.status !== 'queued') return null;
   const now = Date.now();
   const ms = leaseMs(room.env);
   // A run assigned before may continue from the turns its earlier assignments finished (resume.ts).
-  const resume = run.assignment > 0 ? buildResume(room.sql, runId) : undefined;
+  const resume = run.assignment > 0 ? buildResume(room.db, runId) : undefined;
   const events = room.ctx.storage.transactionSync(() => {
     const res = applyStatus(room, run, {
       to: 'assigned',
@@ -76,7 +76,7 @@ export async function claim(room: Room, runId: string, runnerId: string): Promis
 
 /** A queued run that can never start (its Cursor key is gone) fails instead of being handed out. */
 async function failUnstartable(room: Room, runId: string, reason: string): Promise<void> {
-  const run = getRun(room.sql, runId);
+  const run = getRun(room.db, runId);
   if (!run || run.status !== 'queued') return;
   const events = room.ctx.storage.transactionSync(() => {
     const res = applyStatus(room, run, { to: 'failed', reason });
@@ -110,7 +110,7 @@ function toAssignment(run: RunState, taskId: string, runToken: string, ms: numbe
 }
 
 export async function release(room: Room, runId: string, assignment: number, reason: string): Promise<void> {
-  const run = getRun(room.sql, runId);
+  const run = getRun(room.db, runId);
   if (!run || run.assignment !== assignment || run.status !== 'assigned') return;
   let events: StoredEvent[] = [];
   let requeued = false;

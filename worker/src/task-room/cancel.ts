@@ -11,7 +11,7 @@ import { stopRun } from './stop-run.ts';
 export const CANCEL_REASON = 'cancelled by user';
 
 export async function cancelRun(room: Room, runId: string): Promise<RunStatus> {
-  const run = getRun(room.sql, runId);
+  const run = getRun(room.db, runId);
   if (!run) throw new Error(`unknown run ${runId}`);
   if (isTerminal(run.status)) return run.status;
   return stopRun(room, run, { to: 'cancelled', reason: CANCEL_REASON, log: { level: 'info', message: 'cancel requested' } });

@@ -12,22 +12,22 @@ import { offerRuns } from './pool-client.ts';
 import type { Room } from './room.ts';
 import { OFFER_RETRY_MS } from './run-lifecycle.ts';
 import { getRun, insertRun, updateRun } from './run-store.ts';
-import { getMeta, setMeta } from './schema.ts';
+import { getMeta, setMeta } from './meta.ts';
 import type { NewRun } from './types.ts';
 
 export async function createRuns(room: Room, taskId: string, runs: readonly NewRun[]): Promise<void> {
-  const known = getMeta(room.sql, 'task_id');
+  const known = getMeta(room.db, 'task_id');
   if (known && known !== taskId) throw new Error(`task room of ${known} cannot take runs of ${taskId}`);
   const now = Date.now();
   const created: string[] = [];
   const events: StoredEvent[] = room.ctx.storage.transactionSync(() => {
-    if (!known) setMeta(room.sql, 'task_id', taskId);
+    if (!known) setMeta(room.db, 'task_id', taskId);
     const out: StoredEvent[] = [];
     for (const spec of runs) {
-      if (!insertRun(room.sql, spec, now)) continue;
-      const run = getRun(room.sql, spec.runId)!;
-      updateRun(room.sql, run, { offerRetryAt: now + OFFER_RETRY_MS }, { sync: false });
-      out.push(...appendEvents(room.sql, [{ type: 'status', runId: spec.runId, ts: now, status: 'queued' }]));
+      if (!insertRun(room.db, spec, now)) continue;
+      const run = getRun(room.db, spec.runId)!;
+      updateRun(room.db, run, { offerRetryAt: now + OFFER_RETRY_MS }, { sync: false });
+      out.push(...appendEvents(room.db, [{ type: 'status', runId: spec.runId, ts: now, status: 'queued' }]));
       created.push(spec.runId);
     }
     return out;

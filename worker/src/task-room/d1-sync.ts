@@ -12,10 +12,11 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { and, eq, sql as dsql } from 'drizzle-orm';
 import { messages, runs, tasks } from '../db/schema.ts';
-import { getMeta } from './schema.ts';
+import { getMeta } from './meta.ts';
 import { markSynced, unsyncedRuns } from './run-store.ts';
 import type { RunState } from './run-store.ts';
 import type { TaskRow } from '../db/rows.ts';
+import type { RoomDb } from './storage.ts';
 
 function runFields(r: RunState, now: number) {
   const base = {
@@ -54,15 +55,15 @@ function resultMessage(r: RunState): string {
 }
 
 export class D1Sync {
-  #sql: SqlStorage;
+  #store: RoomDb;
   #db: D1Database;
   #onFailure: () => Promise<void>;
   #onTask: (row: TaskRow) => Promise<void>;
   #chain: Promise<void> = Promise.resolve();
 
   /** `onFailure` schedules the retry (the room arms its alarm); `onTask` gets the task row as written. */
-  constructor(sql: SqlStorage, db: D1Database, onFailure: () => Promise<void>, onTask: (row: TaskRow) => Promise<void> = async () => {}) {
-    this.#sql = sql;
+  constructor(store: RoomDb, db: D1Database, onFailure: () => Promise<void>, onTask: (row: TaskRow) => Promise<void> = async () => {}) {
+    this.#store = store;
     this.#db = db;
     this.#onFailure = onFailure;
     this.#onTask = onTask;
@@ -76,8 +77,8 @@ export class D1Sync {
   }
 
   async #syncOnce(): Promise<boolean> {
-    const taskId = getMeta(this.#sql, 'task_id');
-    const dirty = unsyncedRuns(this.#sql);
+    const taskId = getMeta(this.#store, 'task_id');
+    const dirty = unsyncedRuns(this.#store);
     if (!taskId || !dirty.length) return true;
     const db = drizzle(this.#db);
     const now = Date.now();
@@ -112,7 +113,7 @@ export class D1Sync {
       await this.#onFailure().catch(() => undefined);
       return false;
     }
-    for (const r of dirty) markSynced(this.#sql, r.runId, r.version);
+    for (const r of dirty) markSynced(this.#store, r.runId, r.version);
     if (written) await this.#onTask(written);
     return true;
   }

@@ -33,7 +33,7 @@ function firstTokenTime(run: RunState, ts: number, now: number): number {
 
 export function ingestFrame(room: Room, run: RunState, events: readonly RunEvent[], now: number): StoredEvent[] {
   const out: StoredEvent[] = [];
-  const append = (ev: RunEvent) => out.push(...appendEvents(room.sql, [ev]));
+  const append = (ev: RunEvent) => out.push(...appendEvents(room.db, [ev]));
   const warn = (ts: number, message: string) => append(logEvent(run.runId, 'warn', message, ts));
 
   for (const raw of events) {
@@ -52,7 +52,7 @@ export function ingestFrame(room: Room, run: RunState, events: readonly RunEvent
         continue;
       }
       append(ev);
-      updateRun(room.sql, run, { result: ev.result, resultMessageId: crypto.randomUUID() });
+      updateRun(room.db, run, { result: ev.result, resultMessageId: crypto.randomUUID() });
       const outcome = ev.result.outcome;
       const change = run.failReason && outcome !== 'succeeded' ? stopChange(run, ev.result.error) : { to: outcome, reason: ev.result.error };
       const res = applyStatus(room, run, change, now);
@@ -60,7 +60,7 @@ export function ingestFrame(room: Room, run: RunState, events: readonly RunEvent
       else warn(ev.ts, `result outcome not applied: ${res.reason}`);
     } else {
       if ((ev.type === 'text' || ev.type === 'tool_call') && run.firstTokenAt === null) {
-        updateRun(room.sql, run, { firstTokenAt: firstTokenTime(run, ev.ts, now) });
+        updateRun(room.db, run, { firstTokenAt: firstTokenTime(run, ev.ts, now) });
       }
       append(ev);
     }

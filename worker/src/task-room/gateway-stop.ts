@@ -13,7 +13,7 @@ import { stopRun } from './stop-run.ts';
 
 /** Returns the run's status after the call, or null for a run this room does not know. */
 export async function stopRunAsFailed(room: Room, runId: string, reason: string): Promise<RunStatus | null> {
-  const run = getRun(room.sql, runId);
+  const run = getRun(room.db, runId);
   if (!run) return null;
   if (isTerminal(run.status) || run.failReason || run.cancelRequested) return run.status;
   const failReason = reason.slice(0, 1000);

@@ -21,7 +21,7 @@ export function leaseMs(env: Env): number {
 
 /** Push the run's lease to now + leaseMs (its runner is connected: no grace pending). Not a D1 change. */
 export function renewLease(room: Room, run: RunState, now = Date.now()): void {
-  updateRun(room.sql, run, { leaseUntil: now + leaseMs(room.env), socketGoneAt: null }, { sync: false });
+  updateRun(room.db, run, { leaseUntil: now + leaseMs(room.env), socketGoneAt: null }, { sync: false });
 }
 
 /** Make sure the alarm fires no later than `at`. */
@@ -32,8 +32,8 @@ export async function armAlarm(room: Room, at: number): Promise<void> {
 
 /** Set the alarm to the earliest pending deadline (or clear it when nothing is pending). */
 export async function rearmAlarm(room: Room, now = Date.now()): Promise<void> {
-  const candidates = [nextDeadline(room.sql)];
-  if (hasUnsynced(room.sql)) candidates.push(now + D1_RETRY_MS);
+  const candidates = [nextDeadline(room.db)];
+  if (hasUnsynced(room.db)) candidates.push(now + D1_RETRY_MS);
   const at = candidates.filter((t): t is number => t !== null).reduce<number | null>((a, b) => (a === null || b < a ? b : a), null);
   if (at === null) await room.ctx.storage.deleteAlarm();
   else await room.ctx.storage.setAlarm(at);

@@ -16,7 +16,7 @@ import { broadcast } from './fanout.ts';
 import { armAlarm } from './leases.ts';
 import type { Room } from './room.ts';
 import { applyStatus, logEvent } from './run-lifecycle.ts';
-import { getMeta } from './schema.ts';
+import { getMeta } from './meta.ts';
 import { dueNoRunner, getRun, updateRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
 import type { OfferReply } from './types.ts';
@@ -43,11 +43,11 @@ const minutes = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min`
 
 /** Offer each still-queued run to the pool, in order (the pool is FIFO). */
 export async function offerRuns(room: Room, runIds: readonly string[]): Promise<void> {
-  const taskId = getMeta(room.sql, 'task_id');
+  const taskId = getMeta(room.db, 'task_id');
   if (!taskId) return;
   const events: StoredEvent[] = [];
   for (const runId of runIds) {
-    const run = getRun(room.sql, runId);
+    const run = getRun(room.db, runId);
     if (!run || run.status !== 'queued') continue;
     let reply: OfferReply;
     try {
@@ -64,12 +64,12 @@ export async function offerRuns(room: Room, runIds: readonly string[]): Promise<
 
 /** After an offer: clear the retry, and start or stop the no-runner wait. Returns the events it wrote. */
 function noteCoverage(room: Room, runId: string, reply: OfferReply): StoredEvent[] {
-  const run = getRun(room.sql, runId);
+  const run = getRun(room.db, runId);
   if (!run) return [];
-  if (run.offerRetryAt !== null) updateRun(room.sql, run, { offerRetryAt: null }, { sync: false });
+  if (run.offerRetryAt !== null) updateRun(room.db, run, { offerRetryAt: null }, { sync: false });
   if (run.status !== 'queued') return [];
   if (reply.offered) {
-    if (run.noRunnerDeadline !== null) updateRun(room.sql, run, { noRunnerDeadline: null }, { sync: false });
+    if (run.noRunnerDeadline !== null) updateRun(room.db, run, { noRunnerDeadline: null }, { sync: false });
     return [];
   }
   if (run.noRunnerDeadline !== null) return [];
@@ -78,8 +78,8 @@ function noteCoverage(room: Room, runId: string, reply: OfferReply): StoredEvent
   const reason = noRunnerReason(run, reply);
   const message = `Waiting: ${reason}. The attempt fails if none is connected within ${minutes(wait)}.`;
   const stored = room.ctx.storage.transactionSync(() => {
-    updateRun(room.sql, run, { noRunnerDeadline: now + wait }, { sync: false });
-    return appendEvents(room.sql, [logEvent(runId, 'warn', message, now)]);
+    updateRun(room.db, run, { noRunnerDeadline: now + wait }, { sync: false });
+    return appendEvents(room.db, [logEvent(runId, 'warn', message, now)]);
   });
   return stored;
 }
@@ -89,9 +89,9 @@ function noteCoverage(room: Room, runId: string, reply: OfferReply): StoredEvent
  * while every slot was busy), then fail the ones whose agent still no connected runner offers.
  */
 export async function expireNoRunner(room: Room, now = Date.now()): Promise<void> {
-  const taskId = getMeta(room.sql, 'task_id');
+  const taskId = getMeta(room.db, 'task_id');
   if (!taskId) return;
-  for (const due of dueNoRunner(room.sql, now)) {
+  for (const due of dueNoRunner(room.db, now)) {
     let reply: OfferReply;
     try {
       reply = await poolStub(room.env).offer({ runId: due.runId, taskId, executor: due.spec.executor.id });
@@ -99,10 +99,10 @@ export async function expireNoRunner(room: Room, now = Date.now()): Promise<void
       console.error('task-room: no-runner check failed; the alarm retries', due.runId, String(err));
       continue;
     }
-    const run = getRun(room.sql, due.runId);
+    const run = getRun(room.db, due.runId);
     if (!run || run.status !== 'queued') continue;
     if (reply.offered) {
-      updateRun(room.sql, run, { noRunnerDeadline: null }, { sync: false });
+      updateRun(room.db, run, { noRunnerDeadline: null }, { sync: false });
       continue;
     }
     const waited = minutes(noRunnerWaitMs(room.env));

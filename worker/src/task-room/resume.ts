@@ -9,22 +9,26 @@
  * has nothing to continue). Turn events of an assignment that never got stored cannot be in it:
  * only finished turns whose frame was acked are continued from.
  */
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { LIMITS, TurnEvent, type Resume, type ResumeTurn } from '../../../protocol/src/index.ts';
+import { events } from './schema.ts';
+import type { RoomDb } from './storage.ts';
 
 const UTF8 = new TextEncoder();
 
 /** The run's `turn` events and whether any assignment reached `running`, oldest first. */
-function readLog(sql: SqlStorage, runId: string): { started: boolean; turns: TurnEvent[] } {
-  const rows = sql.exec<{ data: string }>(
-    `SELECT data FROM events WHERE run_id = ?
-       AND (json_extract(data, '$.type') = 'turn' OR (json_extract(data, '$.type') = 'status' AND json_extract(data, '$.status') = 'running'))
-     ORDER BY seq`,
-    runId,
-  ).toArray();
+function readLog(db: RoomDb, runId: string): { started: boolean; turns: TurnEvent[] } {
+  const type = sql`json_extract(${events.data}, '$.type')`;
+  const rows = db
+    .select({ data: events.data })
+    .from(events)
+    .where(and(eq(events.runId, runId), sql`(${type} = 'turn' OR (${type} = 'status' AND json_extract(${events.data}, '$.status') = 'running'))`))
+    .orderBy(asc(events.seq))
+    .all();
   let started = false;
   const turns: TurnEvent[] = [];
   for (const row of rows) {
-    const parsed = TurnEvent.safeParse(JSON.parse(row.data));
+    const parsed = TurnEvent.safeParse(row.data);
     if (parsed.success) turns.push(parsed.data);
     else started = true;
   }
@@ -42,8 +46,8 @@ function fold(events: TurnEvent[]): TurnEvent[] {
   return chain;
 }
 
-export function buildResume(sql: SqlStorage, runId: string): Resume | undefined {
-  const { started, turns: events } = readLog(sql, runId);
+export function buildResume(db: RoomDb, runId: string): Resume | undefined {
+  const { started, turns: events } = readLog(db, runId);
   if (!started) return undefined;
   const chain = fold(events);
   const turns: ResumeTurn[] = [];

@@ -46,7 +46,7 @@ function implied(run: RunState, change: StatusChange, now: number): RunPatch {
 export function applyStatus(room: Room, run: RunState, change: StatusChange, now = Date.now()): Applied {
   const verdict = transition(run.status, change.to);
   if (!verdict.ok) return verdict;
-  updateRun(room.sql, run, { ...implied(run, change, now), ...change.patch, status: change.to });
+  updateRun(room.db, run, { ...implied(run, change, now), ...change.patch, status: change.to });
   const event: RunEvent = change.event ?? {
     type: 'status',
     runId: run.runId,
@@ -54,7 +54,7 @@ export function applyStatus(room: Room, run: RunState, change: StatusChange, now
     status: change.to,
     ...(change.reason ? { reason: change.reason } : {}),
   };
-  return { ok: true, events: appendEvents(room.sql, [event]) };
+  return { ok: true, events: appendEvents(room.db, [event]) };
 }
 
 /** A `log` event TaskRoom writes about a run (e.g. an ignored status report). */

@@ -49,7 +49,7 @@ export function openRunSocket(room: Room, request: Request): Response {
     return jsonError(400, 'bad_request', 'runId, a positive assignment and a runner id are required');
   }
   const att: RunSocketAttachment = { kind: 'run', runId, assignment, runnerId };
-  const run = getRun(room.sql, runId);
+  const run = getRun(room.db, runId);
   const stale = staleReason(run, att);
   if (!run) return jsonError(404, 'not_found', 'this task room does not know the run');
   if (stale) return jsonError(409, 'stale_assignment', stale);
@@ -61,7 +61,8 @@ export function openRunSocket(room: Room, request: Request): Response {
     if (old !== server) closeQuietly(old, CLOSE_CODES.replaced, 'replaced by a newer connection');
   }
   renewLease(room, run);
-  send(server, 'roomToRunner', { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested });
+  // answersPing: the runtime answers SOCKET_PING for us (answerPings in task-room.ts), so the runner may ping.
+  send(server, 'roomToRunner', { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested, answersPing: true });
   return new Response(null, { status: 101, webSocket: client });
 }
 
@@ -73,7 +74,7 @@ export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAtta
     return;
   }
   const msg = decoded.msg;
-  const run = getRun(room.sql, att.runId);
+  const run = getRun(room.db, att.runId);
   const stale = staleReason(run, att);
   if (stale || !run) {
     closeQuietly(ws, CLOSE_CODES.staleAssignment, stale ?? 'unknown run');
@@ -110,13 +111,13 @@ export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAtta
 }
 
 export async function onRunSocketGone(room: Room, ws: WebSocket, att: RunSocketAttachment): Promise<void> {
-  const run = getRun(room.sql, att.runId);
+  const run = getRun(room.db, att.runId);
   if (!run || staleReason(run, att) || run.leaseUntil === null) return;
   if (runSockets(room.ctx, att.runId, att.assignment).some((other) => other !== ws && isOpen(other))) return;
   const now = Date.now();
   const until = now + Math.min(LIMITS.runSocketGraceMs, leaseMs(room.env));
   if (run.leaseUntil <= until) return;
-  updateRun(room.sql, run, { leaseUntil: until, socketGoneAt: now }, { sync: false });
+  updateRun(room.db, run, { leaseUntil: until, socketGoneAt: now }, { sync: false });
   await armAlarm(room, until);
 }
 
@@ -124,7 +125,7 @@ function storeFrame(room: Room, run: RunState, frame: Frame): StoredEvent[] {
   const now = Date.now();
   return room.ctx.storage.transactionSync(() => {
     const stored = ingestFrame(room, run, frame.events, now);
-    updateRun(room.sql, run, {
+    updateRun(room.db, run, {
       lastFrame: frame.frame,
       leaseUntil: isLeased(run.status) ? now + leaseMs(room.env) : null,
       socketGoneAt: null,

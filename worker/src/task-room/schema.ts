@@ -1,67 +1,56 @@
 /**
- * TaskRoom's SQLite schema (DO storage). Created idempotently in the constructor: `sql.exec` is
- * synchronous, so no request can run before the tables exist.
+ * TaskRoom's SQLite schema (DO storage, drizzle). The tables are created and changed only by the
+ * versioned migrations in drizzle/ (`npm run db:generate:do` after editing this file), applied on
+ * wake by storage.ts. Column names are those of the layout rooms had before versioned migrations,
+ * so the first migration is that layout and old rooms adopt it as they are (storage.ts).
  *
  * - meta:   key/value (task_id).
  * - events: the task's event log; `seq` is gapless per task (assigned in event-log.ts).
- * - runs:   per-run state (run-store.ts); columns added later are ALTERed in on wake. `version` counts changes that D1 must see and
+ * - runs:   per-run state (run-store.ts). `version` counts changes that D1 must see and
  *           `synced_version` what D1 has; d1-sync.ts closes the gap.
  */
-const DDL = [
-  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS events (
-     seq INTEGER PRIMARY KEY,
-     run_id TEXT NOT NULL,
-     data TEXT NOT NULL
-   )`,
-  `CREATE TABLE IF NOT EXISTS runs (
-     run_id TEXT PRIMARY KEY,
-     spec TEXT NOT NULL,
-     status TEXT NOT NULL,
-     assignment INTEGER NOT NULL DEFAULT 0,
-     runner_id TEXT,
-     retries INTEGER NOT NULL DEFAULT 0,
-     last_frame INTEGER NOT NULL DEFAULT 0,
-     lease_until INTEGER,
-     cancel_requested INTEGER NOT NULL DEFAULT 0,
-     cancel_deadline INTEGER,
-     offer_retry_at INTEGER,
-     started_at INTEGER,
-     finished_at INTEGER,
-     error TEXT,
-     result TEXT,
-     result_message_id TEXT,
-     fail_reason TEXT,
-     first_token_at INTEGER,
-     no_runner_deadline INTEGER,
-     socket_gone_at INTEGER,
-     version INTEGER NOT NULL DEFAULT 1,
-     synced_version INTEGER NOT NULL DEFAULT 0,
-     created_at INTEGER NOT NULL
-   )`,
-];
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { RunEvent, RunResult, RunStatus } from '../../../protocol/src/index.ts';
+import type { NewRun } from './types.ts';
 
-/** Columns added after rooms already existed (issue 3): added on wake when missing. */
-const ADDED_RUN_COLUMNS: [string, string][] = [
-  ['fail_reason', 'TEXT'],
-  ['first_token_at', 'INTEGER'],
-  ['no_runner_deadline', 'INTEGER'],
-  ['socket_gone_at', 'INTEGER'],
-];
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
 
-export function ensureSchema(sql: SqlStorage): void {
-  for (const stmt of DDL) sql.exec(stmt);
-  const have = new Set(sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('runs')`).toArray().map((r) => r.name));
-  for (const [name, type] of ADDED_RUN_COLUMNS) {
-    if (!have.has(name)) sql.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
-  }
-}
+export const events = sqliteTable('events', {
+  seq: integer('seq').primaryKey(),
+  runId: text('run_id').notNull(),
+  data: text('data', { mode: 'json' }).$type<RunEvent>().notNull(),
+});
 
-export function getMeta(sql: SqlStorage, key: string): string | null {
-  const rows = sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray();
-  return rows[0]?.value ?? null;
-}
-
-export function setMeta(sql: SqlStorage, key: string, value: string): void {
-  sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
-}
+export const runs = sqliteTable('runs', {
+  runId: text('run_id').primaryKey(),
+  spec: text('spec', { mode: 'json' }).$type<NewRun>().notNull(),
+  status: text('status').$type<RunStatus>().notNull(),
+  assignment: integer('assignment').notNull().default(0),
+  runnerId: text('runner_id'),
+  retries: integer('retries').notNull().default(0),
+  /** Last frame number stored for the current assignment (frame-gate.ts). */
+  lastFrame: integer('last_frame').notNull().default(0),
+  leaseUntil: integer('lease_until'),
+  cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull().default(false),
+  cancelDeadline: integer('cancel_deadline'),
+  offerRetryAt: integer('offer_retry_at'),
+  startedAt: integer('started_at'),
+  finishedAt: integer('finished_at'),
+  error: text('error'),
+  result: text('result', { mode: 'json' }).$type<RunResult>(),
+  resultMessageId: text('result_message_id'),
+  /** Set when the run is being stopped for a reason that makes it fail, not cancel (budget). */
+  failReason: text('fail_reason'),
+  /** First text or tool call of the current assignment (time to first token). */
+  firstTokenAt: integer('first_token_at'),
+  /** Queued with no connected runner offering its agent: fails at this time unless one appears. */
+  noRunnerDeadline: integer('no_runner_deadline'),
+  /** When the current assignment's last run socket closed (its lease was cut to the grace); null while connected. */
+  socketGoneAt: integer('socket_gone_at'),
+  version: integer('version').notNull().default(1),
+  syncedVersion: integer('synced_version').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+});

@@ -3,7 +3,16 @@
  * for bad upgrade requests and closes that never throw (a peer can vanish at any moment). Messages
  * are written and read with protocol/src/codec.ts (`send`, `decode`), whose sends never throw either.
  */
-import { utf8Bytes } from '../../../protocol/src/index.ts';
+import { SOCKET_PING, SOCKET_PONG, utf8Bytes } from '../../../protocol/src/index.ts';
+
+/**
+ * A runner's keep-alive ping (SOCKET_PING, issue 12) is answered by the runtime itself: the DO is
+ * not woken and runs no timer; the runner watches its socket's silence (runner/src/connection/watchdog.ts).
+ * The ping and pong are raw texts, not codec messages, so they never reach `decode`.
+ */
+export function answerPings(ctx: DurableObjectState): void {
+  ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SOCKET_PING, SOCKET_PONG));
+}
 
 export function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });

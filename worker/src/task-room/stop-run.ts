@@ -44,8 +44,8 @@ export async function stopRun(room: Room, run: RunState, stop: StopRequest): Pro
   if (run.cancelRequested) return run.status;
   const deadline = now + LIMITS.cancelDeadlineMs;
   const events = room.ctx.storage.transactionSync(() => {
-    updateRun(room.sql, run, { cancelRequested: true, cancelDeadline: deadline, ...(stop.failReason ? { failReason: stop.failReason } : {}) }, { sync: false });
-    return appendEvents(room.sql, [logEvent(run.runId, stop.log.level, stop.log.message, now)]);
+    updateRun(room.db, run, { cancelRequested: true, cancelDeadline: deadline, ...(stop.failReason ? { failReason: stop.failReason } : {}) }, { sync: false });
+    return appendEvents(room.db, [logEvent(run.runId, stop.log.level, stop.log.message, now)]);
   });
   sendToRun(room.ctx, run.runId, run.assignment, { type: 'cancel', reason: stop.reason });
   broadcast(room.ctx, events);

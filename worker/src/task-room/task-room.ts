@@ -2,6 +2,7 @@
  * TaskRoom: one Durable Object per task (idFromName(taskId)). Entry points only; the work lives
  * in the modules beside this file (see README.md). Every socket uses the Hibernation API and all
  * state needed after a wake lives in SQLite or in socket attachments; the only timer is the alarm.
+ * Runners' keep-alive pings on their run sockets are answered by the runtime (answerPings).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Assignment, RunStatus } from '../../../protocol/src/index.ts';
@@ -17,8 +18,8 @@ import type { Room } from './room.ts';
 import { attachmentOf } from './run-sockets.ts';
 import { onRunMessage, onRunSocketGone, openRunSocket, staleReason } from './run-socket.ts';
 import { getRun } from './run-store.ts';
-import { ensureSchema } from './schema.ts';
-import { closeQuietly, jsonError, requireUpgrade } from './socket-util.ts';
+import { migrateRoomDb } from './storage.ts';
+import { answerPings, closeQuietly, jsonError, requireUpgrade } from './socket-util.ts';
 import type { NewRun } from './types.ts';
 import { openViewerSocket } from './viewer-socket.ts';
 
@@ -27,8 +28,9 @@ export class TaskRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ensureSchema(ctx.storage.sql);
+    answerPings(ctx);
     this.#room = createRoom(ctx, env);
+    void ctx.blockConcurrencyWhile(() => migrateRoomDb(ctx));
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -102,7 +104,7 @@ export class TaskRoom extends DurableObject<Env> {
    * out a run's git credentials only then (issue "Seal every attempt").
    */
   async holdsRun(runId: string, runnerId: string, assignment: number): Promise<boolean> {
-    return staleReason(getRun(this.#room.sql, runId), { kind: 'run', runId, assignment, runnerId }) === null;
+    return staleReason(getRun(this.#room.db, runId), { kind: 'run', runId, assignment, runnerId }) === null;
   }
 
   /** Called by RunnerPool when the runner declined or vanished before accepting. */

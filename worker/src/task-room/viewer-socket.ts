@@ -24,11 +24,11 @@ export function openViewerSocket(room: Room, request: Request): Response {
   room.ctx.acceptWebSocket(server, ['viewer']);
   server.serializeAttachment({ kind: 'viewer', userId } satisfies ViewerAttachment);
 
-  const last = lastSeq(room.sql);
+  const last = lastSeq(room.db);
   let cursor = after;
   // Bounded: each page advances the cursor, and the log cannot grow inside this handler.
   while (cursor < last) {
-    const page = readAfter(room.sql, cursor, LIMITS.replayChunkEvents);
+    const page = readAfter(room.db, cursor, LIMITS.replayChunkEvents);
     if (!page.length) break;
     sendEvents(server, page);
     cursor = page[page.length - 1].seq;

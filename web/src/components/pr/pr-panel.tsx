@@ -8,7 +8,7 @@ import { useEffect } from 'preact/hooks';
 import type { Repo, Run, Task } from '../../../../protocol/src/index.ts';
 import { api } from '../../lib/endpoints.ts';
 import { prPanelState } from '../../lib/pr.ts';
-import { useFetched } from '../../lib/use-fetched.ts';
+import { useResource } from '../../lib/resource.ts';
 import { LoadError, Loading } from '../ui.tsx';
 import { PrCreate } from './pr-create.tsx';
 import { PrView } from './pr-view.tsx';
@@ -17,7 +17,7 @@ const POLL_MS = 30_000;
 
 export function PrPanel(props: { task: Task; runs: Run[]; repo: Repo | null; runLabel: (r: Run) => string }) {
   const { task, repo } = props;
-  const pr = useFetched(task.id, (signal) => api.getPr(task.id, signal));
+  const pr = useResource(task.id, (signal) => api.getPr(task.id, signal));
   const state = pr.data ? prPanelState(pr.data.pr) : 'loading';
   useEffect(() => {
     if (state !== 'open') return;

@@ -4,13 +4,13 @@
  */
 import type { Repo } from '../../../../protocol/src/index.ts';
 import { api } from '../../lib/endpoints.ts';
-import { useFetched } from '../../lib/use-fetched.ts';
+import { useResource } from '../../lib/resource.ts';
 import { Field } from '../../components/ui.tsx';
 
 export function BranchField(props: { repo: Repo | null; value: string; onChange: (v: string) => void }) {
   const { repo, value, onChange } = props;
   const github = repo?.github ? repo : null;
-  const list = useFetched(github ? github.id : null, (signal) => api.listBranches(github!.id, signal));
+  const list = useResource(github ? github.id : null, (signal) => api.listBranches(github!.id, signal));
   const names = list.data?.branches.map((b) => b.name) ?? null;
 
   if (names && names.length > 0) {

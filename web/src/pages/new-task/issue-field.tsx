@@ -6,12 +6,12 @@
 import type { Repo } from '../../../../protocol/src/index.ts';
 import { api } from '../../lib/endpoints.ts';
 import { parseIssue } from '../../lib/new-task.ts';
-import { useFetched } from '../../lib/use-fetched.ts';
+import { useResource } from '../../lib/resource.ts';
 import { Field } from '../../components/ui.tsx';
 
 export function IssueField(props: { repo: Repo; value: string; onChange: (v: string) => void }) {
   const { repo, value, onChange } = props;
-  const list = useFetched(repo.id, (signal) => api.listIssues(repo.id, signal));
+  const list = useResource(repo.id, (signal) => api.listIssues(repo.id, signal));
   const issues = list.data?.issues ?? [];
   const parsed = parseIssue(value);
   const chosen = issues.find((i) => i.number === parsed || i.url === parsed) ?? null;

@@ -1,8 +1,11 @@
 /**
- * Reconnect delays: "full jitter" exponential backoff (delay = random × min(cap, base × 2^n)),
- * so a fleet of runners that lost the Worker at the same moment does not reconnect in lockstep.
- * The attempt counter resets only after a connection stayed up for `stableMs`, so a server that
- * accepts and immediately drops us still backs off (docs/architecture.md §6).
+ * Reconnect delays, one for every client that redials the Worker — runners' sockets and gateway
+ * relay, the web app's task and feed sockets: "full jitter" exponential backoff
+ * (delay = random × min(cap, base × 2^n)), so a fleet of runners or every open tab that lost the
+ * Worker at the same moment does not come back in lockstep. The attempt counter resets after a
+ * connection stayed up for `stableMs` (`connected()`), so a server that accepts and immediately
+ * drops us still backs off (docs/architecture.md §6), or when the owner knows it was served
+ * (`reset()`). No timers here and no dependencies: the caller schedules.
  */
 export interface BackoffOptions {
   baseMs?: number;
@@ -52,18 +55,4 @@ export class Backoff {
     this.#attempt = 0;
     this.#upSince = null;
   }
-}
-
-/** Sleeps `ms`, or less if the signal aborts first (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
