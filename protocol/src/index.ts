@@ -8,4 +8,5 @@ export * from './viewer-messages.ts';
 export * from './github.ts';
 export * from './api.ts';
 export * from './frame-limits.ts';
+export * from './codec.ts';
 export * from './backoff.ts';

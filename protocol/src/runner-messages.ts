@@ -5,7 +5,8 @@
  * - pool socket  `GET /v1/runners/connect`          → RunnerPool DO: hello, capacity, accept/reject ↔ welcome, assign
  * - run socket   `GET /v1/runs/:runId/stream?assignment=N` → TaskRoom DO: frame, heartbeat ↔ attached, ack, cancel
  *
- * Every message is JSON text and parsed with these schemas on receipt.
+ * Every message is JSON text, written with codec.ts `send` (typed by these schemas) and read with
+ * codec.ts `decode` (parsed by them).
  */
 import { z } from 'zod';
 import { ExecutorId, ExecutorSpec } from './executors.ts';

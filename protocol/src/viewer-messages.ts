@@ -9,6 +9,8 @@
  * the task's list row whenever it is created or its status is written. No replay: a client
  * (re)loads `GET /v1/tasks` after each `hello` and applies `task` messages on top, newest
  * `updatedAt` winning.
+ *
+ * Written and read through codec.ts (roles `roomToViewer`, `feedToViewer`).
  */
 import { z } from 'zod';
 import { Task } from './api.ts';

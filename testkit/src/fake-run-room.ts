@@ -7,8 +7,8 @@
  * recorded in `violations`.
  */
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES, RunnerToRoom, SOCKET_PING, SOCKET_PONG, frameEventsViolation, frameTextViolation } from '../../protocol/src/index.ts';
-import type { Assignment, Frame, RunEvent, RunResult } from '../../protocol/src/index.ts';
+import { CLOSE_CODES, SOCKET_PING, SOCKET_PONG, decode, frameEventsViolation, send as sendOn } from '../../protocol/src/index.ts';
+import type { Assignment, Frame, Outgoing, RunEvent, RunResult } from '../../protocol/src/index.ts';
 import type { Changes } from './changes.ts';
 
 /** auto: store + ack; hold: store, no ack; discard: neither (the frame is "lost in flight"). */
@@ -44,8 +44,8 @@ export function newFakeRun(assignment: Assignment): FakeRun {
   };
 }
 
-const send = (ws: WebSocket | undefined, msg: object) => {
-  if (ws && ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+const send = (ws: WebSocket | undefined, msg: Outgoing<'roomToRunner'>) => {
+  if (ws && ws.readyState === ws.OPEN) sendOn(ws, 'roomToRunner', msg);
 };
 
 export function sendAck(run: FakeRun): void {
@@ -65,25 +65,20 @@ export function attachRunSocket(run: FakeRun, ws: WebSocket, changes: Changes, a
   run.sockets++;
   send(ws, { type: 'attached', lastFrame: run.stored.length, cancelRequested: run.cancelRequested, ...(answersPing ? { answersPing: true } : {}) });
   ws.on('message', (data) => {
+    // The watchdog's keep-alive: a raw text answered like TaskRoom's auto-response, never decoded.
     if (answersPing && String(data) === SOCKET_PING) {
       run.pings++;
       return void ws.send(SOCKET_PONG);
     }
-    // The promises TaskRoom enforces (LIMITS.frameMaxBytes …): a runner that breaks one is a bug here.
-    const tooLarge = frameTextViolation(String(data));
-    if (tooLarge) run.violations.push(`policy: ${tooLarge}`);
-    let parsed;
-    try {
-      parsed = RunnerToRoom.safeParse(JSON.parse(String(data)));
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed?.success) {
-      run.violations.push(`bad message: ${String(data).slice(0, 200)}`);
-      ws.close(CLOSE_CODES.badMessage, 'bad message');
+    // Read as TaskRoom reads it (the same decode, so the same refusal): a runner whose message is
+    // refused — unreadable, or past the promises TaskRoom enforces (LIMITS.frameMaxBytes …) — is a bug here.
+    const decoded = decode('runnerToRoom', String(data));
+    if (!decoded.ok) {
+      run.violations.push(decoded.reason.startsWith('policy: ') ? decoded.reason : `bad message: ${String(data).slice(0, 200)}`);
+      ws.close(decoded.code, decoded.reason);
       return changes.notify();
     }
-    const msg = parsed.data;
+    const msg = decoded.msg;
     if (msg.type === 'heartbeat') run.heartbeats++;
     else onFrame(run, ws, msg);
     changes.notify();

@@ -18,8 +18,8 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RegisterRunnerRequest, RunnerToPool, SOCKET_PING, SOCKET_PONG,
-  type Assignment, type ExecutorSpec, type GitCredential, type Hello, type RunnerToPool as PoolMsg,
+  CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RegisterRunnerRequest, SOCKET_PING, SOCKET_PONG, decode, send,
+  type Assignment, type ExecutorSpec, type GitCredential, type Hello, type Incoming,
 } from '../../protocol/src/index.ts';
 import { attachRunSocket, newFakeRun, sendAck, sendCancel, type AckMode, type FakeRun } from './fake-run-room.ts';
 import { forwardLlm, LLM_PROVIDERS, type LlmLogEntry, type LlmProvider } from './fake-llm-proxy.ts';
@@ -114,7 +114,9 @@ export interface FakeWorker {
   /** Credentials handed out by rotation, in order (rotateCredentials). */
   rotatedTo: string[];
   /** Every pool message received (hello, accept, reject, capacity), in order. */
-  poolMessages: PoolMsg[];
+  poolMessages: Array<Incoming<'runnerToPool'>>;
+  /** Every pool message refused (the socket closed with this code and reason), in order. */
+  poolRefusals: Array<{ code: number; reason: string }>;
   poolConnections: number;
   /** SOCKET_PINGs received on pool sockets. */
   poolPings: number;
@@ -167,7 +169,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
   let counter = 0;
 
   const fw: FakeWorker = {
-    url: '', registrationToken, registrations: [], credentials: new Set(), hellos: [], poolDials: [], rotatedTo: [], poolMessages: [],
+    url: '', registrationToken, registrations: [], credentials: new Set(), hellos: [], poolDials: [], rotatedTo: [], poolMessages: [], poolRefusals: [],
     poolConnections: 0, poolPings: 0, runs: new Map(), llmRequests: [], gitCredentialRequests: [],
     setGitCredential(runId, answer) {
       gitCredentials.set(runId, answer);
@@ -196,7 +198,7 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
       };
       fw.runs.set(runId, { ...newFakeRun(assignment), neverAttach: input.neverAttach ?? false });
       holders.set(runId, poolCredential);
-      pool.send(JSON.stringify({ type: 'assign', assignment }));
+      send(pool, 'poolToRunner', { type: 'assign', assignment });
       return assignment;
     },
     cancel(runId, reason = 'cancelled by user') {
@@ -349,35 +351,33 @@ export async function startFakeWorker(opts: FakeWorkerOptions = {}): Promise<Fak
     let issued: string | undefined;
     const answersPing = opts.answersPing ?? true;
     ws.on('message', (data) => {
+      // The watchdog's keep-alive: a raw text answered like the RunnerPool's auto-response, never decoded.
       if (answersPing && String(data) === SOCKET_PING) {
         fw.poolPings++;
         return ws.send(SOCKET_PONG);
       }
-      let parsed;
-      try {
-        parsed = RunnerToPool.safeParse(JSON.parse(String(data)));
-      } catch {
-        parsed = undefined;
+      // Read as the RunnerPool reads it: the same decode, so the same refusal (close code and reason).
+      const decoded = decode('runnerToPool', String(data), { minRunnerProtocol: opts.minProtocol });
+      if (!decoded.ok) {
+        fw.poolRefusals.push({ code: decoded.code, reason: decoded.reason });
+        ws.close(decoded.code, decoded.reason);
+        return changes.notify();
       }
-      if (!parsed?.success) return ws.close(CLOSE_CODES.badMessage, 'bad message');
-      const msg = parsed.data;
+      const msg = decoded.msg;
       fw.poolMessages.push(msg);
       if (msg.type === 'hello') {
         fw.hellos.push(msg);
-        if (msg.protocolVersion < (opts.minProtocol ?? 1)) ws.close(CLOSE_CODES.protocolTooOld, 'protocol too old');
-        else {
-          ws.send(JSON.stringify({
-            type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION,
-            ...(answersPing ? { answersPing: true } : {}),
-          }));
-          if (opts.rotateCredentials && msg.rotatesCredential) {
-            issued = `drc_fake_rotated_${randomBytes(12).toString('hex')}`;
-            fw.credentials.add(issued);
-            fw.rotatedTo.push(issued);
-            ws.send(JSON.stringify({ type: 'credential', credential: issued }));
-          }
-          if (pool === ws) poolReady = true;
+        send(ws, 'poolToRunner', {
+          type: 'welcome', runnerId: 'rnr_fake', pool: 'default', protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION,
+          ...(answersPing ? { answersPing: true } : {}),
+        });
+        if (opts.rotateCredentials && msg.rotatesCredential) {
+          issued = `drc_fake_rotated_${randomBytes(12).toString('hex')}`;
+          fw.credentials.add(issued);
+          fw.rotatedTo.push(issued);
+          send(ws, 'poolToRunner', { type: 'credential', credential: issued });
         }
+        if (pool === ws) poolReady = true;
       }
       if (msg.type === 'credentialSaved' && issued) {
         fw.credentials.delete(credential);

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Run, Task } from '../../protocol/src/index.ts';
 import { FeedToViewer } from '../../protocol/src/index.ts';
+import { shapeViolation } from '../../protocol/test/golden/golden.ts';
 import { TestSocket } from './do-helpers/test-socket.ts';
 import type { ApiErrorBody, Client } from './helpers/api.ts';
 import { anonymous, json, setupOwner } from './helpers/api.ts';
@@ -15,14 +16,19 @@ async function feed(c: Client): Promise<TestSocket> {
   const res = await c.fetch('/v1/live', { headers: { upgrade: 'websocket' } });
   expect(res.status).toBe(101);
   const socket = new TestSocket(res.webSocket!);
-  expect(FeedToViewer.parse(await socket.next())).toEqual({ type: 'hello' });
+  const hello = await socket.next();
+  expect(FeedToViewer.parse(hello)).toEqual({ type: 'hello' });
+  expect(shapeViolation('feedToViewer', hello)).toBeNull();
   return socket;
 }
 
 /** The next `task` message about `taskId` whose status is `status`, parsed with the protocol schema. */
 async function taskUpdate(socket: TestSocket, taskId: string, status: (s: Task['status']) => boolean): Promise<Task> {
   for (;;) {
-    const msg = FeedToViewer.parse(await socket.nextOfType('task', 5000));
+    const raw = await socket.nextOfType('task', 5000);
+    // Every task row the UserFeed sends has the golden shape (protocol/test/golden/feed-to-viewer.task.json).
+    expect(shapeViolation('feedToViewer', raw)).toBeNull();
+    const msg = FeedToViewer.parse(raw);
     if (msg.type === 'task' && msg.task.id === taskId && status(msg.task.status)) return msg.task;
   }
 }

@@ -11,7 +11,7 @@
  * LIMITS.socketSilenceMs is dropped and redialled (watchdog.ts): a half-open socket would otherwise
  * leave the runner connected to nobody, forever.
  */
-import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, PoolToRunner, type Assignment, type Backoff, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, decode, decodeIssue, type Assignment, type Backoff, type ExecutorId, type SandboxMode } from '../../../protocol/src/index.ts';
 import type { RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';
@@ -47,7 +47,7 @@ const TERMINAL: Record<number, string> = {
 
 export class PoolConnection {
   #o: PoolConnectionOptions;
-  #loop: SocketLoop;
+  #loop: SocketLoop<'runnerToPool'>;
   #welcomed = false;
   #workerProtocol = 0;
   /** Counts pool sockets opened, so a confirm goes only on the socket that brought the credential. */
@@ -56,6 +56,7 @@ export class PoolConnection {
   constructor(o: PoolConnectionOptions) {
     this.#o = o;
     this.#loop = new SocketLoop({
+      role: 'runnerToPool',
       url: `${o.baseUrl.replace(/^http/, 'ws')}/v1/runners/connect`,
       credential: o.credential,
       log: o.log,
@@ -125,13 +126,12 @@ export class PoolConnection {
   }
 
   #onMessage(data: string): void {
-    let msg;
-    try {
-      msg = PoolToRunner.parse(JSON.parse(data));
-    } catch (e) {
-      this.#o.log.warn('bad message on pool socket, reconnecting', { error: (e as Error).message.slice(0, 300) });
+    const decoded = decode('poolToRunner', data);
+    if (!decoded.ok) {
+      this.#o.log.warn('bad message on pool socket, reconnecting', { error: (decodeIssue('poolToRunner', data) ?? decoded.reason).slice(0, 300) });
       return this.#loop.drop();
     }
+    const msg = decoded.msg;
     if (msg.type === 'welcome') {
       this.#welcomed = true;
       this.#workerProtocol = msg.protocolVersion;

@@ -16,7 +16,7 @@
  * well inside the lease. The heartbeat stays separate: it renews the lease, so it must reach
  * TaskRoom's code, while a ping is answered by the runtime without waking it.
  */
-import { CLOSE_CODES, LIMITS, RoomToRunner, type Backoff, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, LIMITS, decode, type Backoff, type Frame, type RunEvent } from '../../../protocol/src/index.ts';
 import type { CredentialInput } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { SocketLoop } from './socket-loop.ts';
@@ -41,7 +41,7 @@ export interface RunConnectionOptions {
 
 export class RunConnection {
   #o: RunConnectionOptions;
-  #loop: SocketLoop;
+  #loop: SocketLoop<'runnerToRoom'>;
   #unacked: Frame[] = [];
   #nextFrame = 1;
   #acked = 0;
@@ -55,7 +55,7 @@ export class RunConnection {
     this.#o = o;
     const url = `${o.baseUrl.replace(/^http/, 'ws')}/v1/runs/${encodeURIComponent(o.runId)}/stream?assignment=${o.assignment}`;
     this.#loop = new SocketLoop({
-      url, credential: o.credential, log: o.log, backoff: o.backoff,
+      role: 'runnerToRoom', url, credential: o.credential, log: o.log, backoff: o.backoff,
       watchdog: o.watchdog ?? { pingEveryMs: LIMITS.socketPingEveryMs, silenceMs: LIMITS.socketSilenceMs },
       handlers: {
         onOpen: () => {
@@ -134,13 +134,12 @@ export class RunConnection {
   }
 
   #onMessage(data: string): void {
-    let msg;
-    try {
-      msg = RoomToRunner.parse(JSON.parse(data));
-    } catch {
+    const decoded = decode('roomToRunner', data);
+    if (!decoded.ok) {
       this.#o.log.warn('bad message on run socket, reconnecting', { runId: this.#o.runId });
       return this.#loop.drop();
     }
+    const msg = decoded.msg;
     if (msg.type === 'attached') {
       this.#clearAttachTimeout();
       this.#ack(msg.lastFrame);

@@ -10,7 +10,7 @@
  * the pongs are the loop's own business, never handed to the owner.
  */
 import WebSocket from 'ws';
-import { Backoff, CLOSE_CODES, SOCKET_PING, SOCKET_PONG } from '../../../protocol/src/index.ts';
+import { Backoff, CLOSE_CODES, encode, SOCKET_PING, SOCKET_PONG, type Outgoing, type SocketRole } from '../../../protocol/src/index.ts';
 import { asCredential, type CredentialInput, type RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { Watchdog, type WatchdogOptions } from './watchdog.ts';
@@ -25,7 +25,9 @@ export interface SocketHandlers {
   onClose(code: number, reason: string, httpStatus?: number): 'reconnect' | 'stop' | number;
 }
 
-export interface SocketLoopOptions {
+export interface SocketLoopOptions<R extends SocketRole> {
+  /** What this loop writes (runnerToPool or runnerToRoom): send() takes only that role's messages. */
+  role: R;
   url: string;
   credential: CredentialInput;
   log: Logger;
@@ -35,8 +37,8 @@ export interface SocketLoopOptions {
   watchdog?: WatchdogOptions;
 }
 
-export class SocketLoop {
-  #opts: SocketLoopOptions;
+export class SocketLoop<R extends SocketRole> {
+  #opts: SocketLoopOptions<R>;
   #credential: RunnerCredential;
   #backoff: Backoff;
   #ws: WebSocket | null = null;
@@ -46,7 +48,7 @@ export class SocketLoop {
   #idle: Promise<void>;
   #markIdle!: () => void;
 
-  constructor(opts: SocketLoopOptions) {
+  constructor(opts: SocketLoopOptions<R>) {
     this.#opts = opts;
     this.#credential = asCredential(opts.credential);
     this.#backoff = opts.backoff ?? new Backoff();
@@ -75,9 +77,9 @@ export class SocketLoop {
     this.#dial();
   }
 
-  send(msg: object): boolean {
+  send(msg: Outgoing<R>): boolean {
     if (!this.isOpen) return false;
-    this.#ws!.send(JSON.stringify(msg));
+    this.#ws!.send(encode(this.#opts.role, msg));
     return true;
   }
 

@@ -1,11 +1,11 @@
 /**
  * The signed-in user's feed socket, `/v1/live` (one per tab): every task's list row as it is
  * created or its status is written, so the sidebar is live without polling (issue 9: the 5 s
- * poll it replaced was what took `wrangler dev` down under an open page). Messages are parsed with
- * `FeedToViewer`. Each (re)connect starts with `hello`; the feed replays nothing, so the owner
- * reloads the list then (onHello). Reconnects with the same jittered backoff as the task socket.
+ * poll it replaced was what took `wrangler dev` down under an open page). Messages are read with
+ * the protocol's `decode('feedToViewer', …)`. Each (re)connect starts with `hello`; the feed
+ * replays nothing, so the owner reloads the list then (onHello). Reconnects with the same jittered backoff as the task socket.
  */
-import { Backoff, FeedToViewer } from '../../../protocol/src/index.ts';
+import { Backoff, decode } from '../../../protocol/src/index.ts';
 import type { BackoffOptions, Task } from '../../../protocol/src/index.ts';
 
 export type FeedOptions = {
@@ -55,13 +55,10 @@ export class FeedConnection {
     this.socket = ws;
     ws.onmessage = (m) => {
       if (this.socket !== ws) return;
-      let msg: FeedToViewer;
-      try {
-        msg = FeedToViewer.parse(JSON.parse(typeof m.data === 'string' ? m.data : ''));
-      } catch {
-        // Something we cannot read may hide a change: start over (hello reloads the list).
-        return ws.close(4400, 'bad message');
-      }
+      const decoded = decode('feedToViewer', m.data);
+      // Something we cannot read may hide a change: start over (hello reloads the list).
+      if (!decoded.ok) return ws.close(decoded.code, decoded.reason);
+      const msg = decoded.msg;
       if (msg.type === 'hello') {
         this.backoff.reset();
         this.opts.onHello();

@@ -1,11 +1,11 @@
 /**
  * The live socket of one open task: `/v1/tasks/:id/live?after=<lastSeq>` (docs/architecture.md §5).
- * Every message is parsed with `RoomToViewer`; events with seq ≤ the last seen are dropped, so a
- * replay overlapping what we already hold is harmless. On a drop it reconnects with jittered
+ * Every message is read with the protocol's `decode('roomToViewer', …)`; events with seq ≤ the
+ * last seen are dropped, so a replay overlapping what we already hold is harmless. On a drop it reconnects with jittered
  * backoff, resuming after the last seq. It knows nothing about signals: the store receives each
  * `events` message (or, before `sync`, the whole replay) through `onEvents` as one batch.
  */
-import { Backoff, RoomToViewer } from '../../../protocol/src/index.ts';
+import { Backoff, decode } from '../../../protocol/src/index.ts';
 import type { BackoffOptions, StoredEvent } from '../../../protocol/src/index.ts';
 
 /** connecting: first dial, before `sync`; live: replay done; reconnecting: lost it, retrying; closed: stopped. */
@@ -90,18 +90,13 @@ export class LiveConnection {
 
   private onMessage(ws: WebSocket, data: unknown): void {
     if (this.socket !== ws) return;
-    let parsed;
-    try {
-      parsed = RoomToViewer.safeParse(JSON.parse(typeof data === 'string' ? data : ''));
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) {
+    const decoded = decode('roomToViewer', data);
+    if (!decoded.ok) {
       // A message we cannot read means we may have missed events: resync from the last seq.
-      ws.close(4400, 'bad message');
+      ws.close(decoded.code, decoded.reason);
       return;
     }
-    const msg = parsed.data;
+    const msg = decoded.msg;
     if (msg.type === 'sync') {
       this.backoff.reset();
       this.flushReplay();

@@ -6,11 +6,11 @@
  * connection replaced a live one of the runner, so the replaced runner may win its place back
  * (lib/runner-credential.ts). The confirm counts only for the credential this socket was given.
  */
+import { send } from '../../../protocol/src/index.ts';
 import { getDb } from '../db/client.ts';
 import { promotePendingCredential, setPendingCredential } from '../db/queries/runners.ts';
 import { sha256Hex } from '../lib/hash.ts';
 import { newSecret, TOKEN_PREFIX } from '../lib/ids.ts';
-import { sendJson } from '../task-room/socket-util.ts';
 import type { Pool } from './pool.ts';
 import { updateAttachment } from './runner-sockets.ts';
 import type { RunnerAttachment } from './runner-sockets.ts';
@@ -27,7 +27,7 @@ export async function issueCredential(pool: Pool, ws: WebSocket, att: RunnerAtta
     return;
   }
   updateAttachment(ws, { issuedCredentialHash: hash });
-  sendJson(ws, { type: 'credential', credential });
+  send(ws, 'poolToRunner', { type: 'credential', credential });
 }
 
 export async function onCredentialSaved(pool: Pool, ws: WebSocket, att: RunnerAttachment): Promise<void> {

@@ -10,8 +10,8 @@
  * (gone → release it). Re-entrant calls only set a dirty flag; the running dispatch loops again,
  * at most MAX_ROUNDS times per call.
  */
+import { send } from '../../../protocol/src/index.ts';
 import type { Assignment } from '../../../protocol/src/index.ts';
-import { sendJson } from '../task-room/socket-util.ts';
 import { clearOffer, deleteOffer, markOffered, pendingOffers, setAssignment, unacceptedCounts } from './offers.ts';
 import type { OfferRow } from './offers.ts';
 import { releaseOffer, taskRoom } from './pool.ts';
@@ -115,7 +115,7 @@ export class Dispatcher {
       return;
     }
     const ws = readySocketOf(pool.ctx, runnerId);
-    if (!ws || !sendJson(ws, { type: 'assign', assignment })) {
+    if (!ws || !send(ws, 'poolToRunner', { type: 'assign', assignment })) {
       await releaseOffer(pool, held, 'runner disconnected before the assignment was sent');
       this.#dirty = true;
     }

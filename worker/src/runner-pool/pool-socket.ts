@@ -5,10 +5,10 @@
  * pushed `assign`. When its socket closes, offers it had not accepted go back to TaskRoom and on
  * to other runners; accepted runs stay with TaskRoom's lease, since the runner may reconnect.
  */
-import { CLOSE_CODES, MIN_RUNNER_PROTOCOL, PROTOCOL_VERSION, RunnerToPool } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, PROTOCOL_VERSION, decode, send } from '../../../protocol/src/index.ts';
 import type { Hello } from '../../../protocol/src/index.ts';
 import { HEADER_CREDENTIAL_WON_BACK, HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
-import { closeQuietly, isOpen, jsonError, parseJsonText, sendJson } from '../task-room/socket-util.ts';
+import { closeQuietly, isOpen, jsonError } from '../task-room/socket-util.ts';
 import { issueCredential, onCredentialSaved } from './credential-rotation.ts';
 import { addRejected, deleteOffer, getOffer, offersTo } from './offers.ts';
 import { releaseOffer } from './pool.ts';
@@ -56,17 +56,9 @@ export function openPoolSocket(pool: Pool, request: Request): Response {
 export async function onPoolMessage(pool: Pool, ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
   const att = attachmentOf(ws);
   if (!att) return;
-  const raw = parseJsonText(data) as { type?: unknown; protocolVersion?: unknown } | undefined;
-  if (raw?.type === 'hello' && typeof raw.protocolVersion === 'number' && raw.protocolVersion < MIN_RUNNER_PROTOCOL) {
-    closeQuietly(ws, CLOSE_CODES.protocolTooOld, `protocol ${raw.protocolVersion} is older than the minimum ${MIN_RUNNER_PROTOCOL}; upgrade the runner`);
-    return;
-  }
-  const parsed = RunnerToPool.safeParse(raw);
-  if (raw === undefined || !parsed.success) {
-    closeQuietly(ws, CLOSE_CODES.badMessage, 'message is not a valid pool message');
-    return;
-  }
-  const msg = parsed.data;
+  const decoded = decode('runnerToPool', data);
+  if (!decoded.ok) return closeQuietly(ws, decoded.code, decoded.reason);
+  const msg = decoded.msg;
   switch (msg.type) {
     case 'hello':
       return onHello(pool, ws, att, msg);
@@ -98,7 +90,7 @@ async function onHello(pool: Pool, ws: WebSocket, att: RunnerAttachment, hello: 
     protocolVersion: hello.protocolVersion,
   });
   // answersPing: the runtime answers SOCKET_PING for us (runner-pool.ts), so the runner may ping.
-  sendJson(ws, { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION, answersPing: true });
+  send(ws, 'poolToRunner', { type: 'welcome', runnerId: att.runnerId, pool: att.pool, protocolVersion: PROTOCOL_VERSION, answersPing: true });
   // Each connection gets a fresh credential (README.md, "Credential rotation"); older runners cannot keep one.
   if (firstHello && hello.rotatesCredential) await issueCredential(pool, ws, att);
   if (firstHello) {

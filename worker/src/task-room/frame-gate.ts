@@ -5,13 +5,11 @@
  * frame number that is exactly the next one. A message that breaks one is refused whole:
  * run-socket.ts closes the socket with CLOSE_CODES.badMessage and a `policy:` reason.
  */
-import { frameEventsViolation, frameTextViolation } from '../../../protocol/src/index.ts';
+import { frameEventsViolation } from '../../../protocol/src/index.ts';
 import type { Frame } from '../../../protocol/src/index.ts';
 
-/** Before parsing: a message too large, or nested too deep, to be a frame a runner could have sent. */
-export function refuseText(data: string | ArrayBuffer): string | null {
-  return typeof data === 'string' ? frameTextViolation(data) : null;
-}
+// Before parsing, a message too large or nested too deep to be a frame a runner could have sent is
+// refused by the codec (protocol/src/codec.ts `decode('runnerToRoom', …)`), with the same checks.
 
 /**
  * A new frame (its number above the last stored one) that may not be stored, and why. Frames

@@ -14,19 +14,19 @@
  * a runner that reconnects in time renews it; one that died loses the run within seconds instead
  * of a whole lease (issue 9) — if another runner can take it then (alarm.ts asks the pool).
  */
-import { CLOSE_CODES, LIMITS, RunnerToRoom, isLeased } from '../../../protocol/src/index.ts';
+import { CLOSE_CODES, LIMITS, decode, isLeased, send } from '../../../protocol/src/index.ts';
 import type { Frame, StoredEvent } from '../../../protocol/src/index.ts';
 import { HEADER_RUNNER_ID } from '../lib/internal-headers.ts';
 import { broadcast } from './fanout.ts';
 import { armAlarm, leaseMs, renewLease } from './leases.ts';
 import type { Room } from './room.ts';
-import { refuseFrame, refuseText } from './frame-gate.ts';
+import { refuseFrame } from './frame-gate.ts';
 import { ingestFrame } from './frame-ingest.ts';
 import { runSockets, runTag } from './run-sockets.ts';
 import type { RunSocketAttachment } from './run-sockets.ts';
 import { getRun, updateRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
-import { closeQuietly, isOpen, jsonError, parseMessage, sendJson } from './socket-util.ts';
+import { closeQuietly, isOpen, jsonError } from './socket-util.ts';
 
 /**
  * Why a socket of `att` may no longer speak for its run, or null if it may. Also the rule for
@@ -62,21 +62,18 @@ export function openRunSocket(room: Room, request: Request): Response {
   }
   renewLease(room, run);
   // answersPing: the runtime answers SOCKET_PING for us (answerPings in task-room.ts), so the runner may ping.
-  sendJson(server, { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested, answersPing: true });
+  send(server, 'roomToRunner', { type: 'attached', lastFrame: run.lastFrame, cancelRequested: run.cancelRequested, answersPing: true });
   return new Response(null, { status: 101, webSocket: client });
 }
 
 export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAttachment, data: string | ArrayBuffer): Promise<void> {
-  const unreadable = refuseText(data);
-  if (unreadable) {
-    closeQuietly(ws, CLOSE_CODES.badMessage, `policy: ${unreadable}`);
+  // Too large or too deep to parse (a `policy:` reason), not JSON, or not a frame or heartbeat.
+  const decoded = decode('runnerToRoom', data);
+  if (!decoded.ok) {
+    closeQuietly(ws, decoded.code, decoded.reason);
     return;
   }
-  const msg = parseMessage(data, RunnerToRoom);
-  if (!msg) {
-    closeQuietly(ws, CLOSE_CODES.badMessage, 'message is not a valid frame or heartbeat');
-    return;
-  }
+  const msg = decoded.msg;
   const run = getRun(room.db, att.runId);
   const stale = staleReason(run, att);
   if (stale || !run) {
@@ -90,7 +87,7 @@ export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAtta
   if (msg.frame <= run.lastFrame) {
     // A resend after a reconnect: already stored, just confirm it again.
     renewLease(room, run);
-    sendJson(ws, { type: 'ack', frame: run.lastFrame });
+    send(ws, 'roomToRunner', { type: 'ack', frame: run.lastFrame });
     return;
   }
   const refused = refuseFrame(msg, run.lastFrame);
@@ -108,7 +105,7 @@ export async function onRunMessage(room: Room, ws: WebSocket, att: RunSocketAtta
     closeQuietly(ws, CLOSE_CODES.storeFailed, `could not store frame ${msg.frame}: ${(e as Error)?.message ?? String(e)}`);
     return;
   }
-  sendJson(ws, { type: 'ack', frame: msg.frame });
+  send(ws, 'roomToRunner', { type: 'ack', frame: msg.frame });
   broadcast(room.ctx, stored);
   await room.d1.flush();
 }

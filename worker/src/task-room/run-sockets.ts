@@ -3,7 +3,9 @@
  * attachment survives hibernation, so a woken room still knows which run, assignment and
  * runner each socket belongs to.
  */
-import { closeQuietly, sendJson } from './socket-util.ts';
+import { send } from '../../../protocol/src/index.ts';
+import type { Outgoing } from '../../../protocol/src/index.ts';
+import { closeQuietly } from './socket-util.ts';
 
 export interface RunSocketAttachment {
   kind: 'run';
@@ -35,6 +37,6 @@ export function closeRunSockets(ctx: DurableObjectState, runId: string, code: nu
   for (const ws of runSockets(ctx, runId)) closeQuietly(ws, code, reason);
 }
 
-export function sendToRun(ctx: DurableObjectState, runId: string, assignment: number, msg: unknown): void {
-  for (const ws of runSockets(ctx, runId, assignment)) sendJson(ws, msg);
+export function sendToRun(ctx: DurableObjectState, runId: string, assignment: number, msg: Outgoing<'roomToRunner'>): void {
+  for (const ws of runSockets(ctx, runId, assignment)) send(ws, 'roomToRunner', msg);
 }

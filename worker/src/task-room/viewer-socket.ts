@@ -4,13 +4,13 @@
  * replay is synchronous SQLite reads and sends inside this one handler, and the socket joins the
  * `viewer` tag before it starts, so no live event can fall between replay and sync.
  */
-import { LIMITS } from '../../../protocol/src/index.ts';
+import { LIMITS, send } from '../../../protocol/src/index.ts';
 import { HEADER_USER_ID } from '../lib/internal-headers.ts';
 import { lastSeq, readAfter } from './event-log.ts';
 import { sendEvents } from './fanout.ts';
 import type { Room } from './room.ts';
 import type { ViewerAttachment } from './run-sockets.ts';
-import { jsonError, sendJson } from './socket-util.ts';
+import { jsonError } from './socket-util.ts';
 
 export function openViewerSocket(room: Room, request: Request): Response {
   const url = new URL(request.url);
@@ -33,6 +33,6 @@ export function openViewerSocket(room: Room, request: Request): Response {
     sendEvents(server, page);
     cursor = page[page.length - 1].seq;
   }
-  sendJson(server, { type: 'sync', seq: last });
+  send(server, 'roomToViewer', { type: 'sync', seq: last });
   return new Response(null, { status: 101, webSocket: client });
 }

@@ -7,9 +7,10 @@
  * `hello` and applies the `task` messages on top.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { encode, send, sendEncoded } from '../../../protocol/src/index.ts';
 import type { FeedToViewer } from '../../../protocol/src/index.ts';
 import type { Env } from '../env.ts';
-import { closeQuietly, jsonError, requireUpgrade, sendJson } from '../task-room/socket-util.ts';
+import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
 
 export class UserFeed extends DurableObject<Env> {
   async fetch(request: Request): Promise<Response> {
@@ -18,7 +19,7 @@ export class UserFeed extends DurableObject<Env> {
     if (refused) return refused;
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server, ['viewer']);
-    sendJson(server, { type: 'hello' } satisfies FeedToViewer);
+    send(server, 'feedToViewer', { type: 'hello' });
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -35,16 +36,10 @@ export class UserFeed extends DurableObject<Env> {
 
   /** Sends `msg` to every open tab of this user; returns how many received it. */
   async publish(msg: FeedToViewer): Promise<number> {
-    const text = JSON.stringify(msg);
+    const text = encode('feedToViewer', msg);
     let sent = 0;
-    for (const ws of this.ctx.getWebSockets('viewer')) {
-      try {
-        ws.send(text);
-        sent++;
-      } catch {
-        // A tab that vanished mid-send; its close handler tidies up.
-      }
-    }
+    // A tab that vanished mid-send is not counted; its close handler tidies up.
+    for (const ws of this.ctx.getWebSockets('viewer')) if (sendEncoded(ws, text)) sent++;
     return sent;
   }
 }
