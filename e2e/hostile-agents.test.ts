@@ -166,7 +166,8 @@ describe('a hostile Claude Code, each rule in its own attempt', () => {
     const o = await hostile('claude-code', 'fill', ['for i in $(seq 1 40); do head -c 900000 /dev/urandom > fill-$i.bin; done; du -sh .; sleep 20'], { allowedHosts: [], limits: { maxDiskMb: 20 } });
     expect(o.status).toBe('failed');
     expect(o.error).toMatch(/^sandbox: the attempt used \d+ MB of disk, over its limit of 20 MB$/);
-    expect(existsSync(o.ws)).toBe(false);
+    // The runner removes the workspace once the result is acked, which is just after the API says failed.
+    await expect.poll(() => existsSync(o.ws), { timeout: 5_000 }).toBe(false);
   });
 });
 
