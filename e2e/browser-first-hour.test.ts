@@ -14,11 +14,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
 import { axeEverywhere } from './harness/axe.ts';
-import { launchChromium } from './harness/browser.ts';
-import { OWNER } from './harness/client.ts';
-import { killAll } from './harness/processes.ts';
-import { startRunner } from './harness/runner.ts';
-import { ROOT, startStack, type Stack } from './harness/stack.ts';
+import { launchChromium } from '../testkit/src/stack/browser.ts';
+import { OWNER } from '../testkit/src/stack/client.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { startRunner } from '../testkit/src/stack/runner.ts';
+import { ROOT, startStack, type Stack } from '../testkit/src/stack/stack.ts';
 import { addScriptedProfile, createOwnerInBrowser, openSettings, pageApi } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_first_hour_token_0123456789';

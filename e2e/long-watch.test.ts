@@ -12,11 +12,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
-import { launchChromium } from './harness/browser.ts';
-import { killAll } from './harness/processes.ts';
-import { startRunner } from './harness/runner.ts';
+import { launchChromium } from '../testkit/src/stack/browser.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { startRunner } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { startStack, type Stack } from './harness/stack.ts';
+import { startStack, type Stack } from '../testkit/src/stack/stack.ts';
 import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_long_watch_bootstrap_token_0123456789';
