@@ -17,7 +17,7 @@ import { failRuns, getUserRun, insertRound } from '../db/queries/runs.ts';
 import { listMessages } from '../db/queries/tasks.ts';
 import type { MessageRow, RunRow, TaskRow } from '../db/rows.ts';
 import type { Env } from '../env.ts';
-import { callDurable, taskRoomStub } from './durable.ts';
+import { callDurable, taskRoomStub } from '../durable/stubs.ts';
 import { badRequest, HttpError, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import type { ParentRun, ResolvedAttempt } from './run-plan.ts';
