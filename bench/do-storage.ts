@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { LIMITS, type RunEvent } from '../protocol/src/index.ts';
-import { openDoDb } from '../worker/src/lib/do-storage.ts';
+import { openDoDb } from '../worker/src/durable/storage.ts';
 import { appendEvents, readAfter } from '../worker/src/task-room/event-log.ts';
 import { getRun, updateRun } from '../worker/src/task-room/run-store.ts';
 import { median, reportRow } from './rows.ts';

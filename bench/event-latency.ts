@@ -8,10 +8,10 @@
  * (≤100 ms per frame, docs/architecture.md §5) is part of what is measured, on purpose.
  */
 import { performance } from 'node:perf_hooks';
-import buildWeb from '../e2e/harness/global-setup.ts';
-import { registrationToken, startRunner } from '../e2e/harness/runner.ts';
-import { isDone, openViewer } from '../e2e/harness/viewer.ts';
-import { startWorld } from '../e2e/harness/world.ts';
+import { buildWeb } from '../testkit/src/stack/build-web.ts';
+import { registrationToken, startRunner } from '../testkit/src/stack/runner.ts';
+import { isDone, openViewer } from '../testkit/src/stack/viewer.ts';
+import { startWorld } from '../testkit/src/stack/world.ts';
 import { reportRow } from './rows.ts';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 400);

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, startGitServer, type FakeProvider, type GitServer } from '../testkit/src/index.ts';
-import { ownerClient, type Client } from './harness/client.ts';
+import { ownerClient, type Client } from '../testkit/src/stack/client.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { killAll } from './harness/processes.ts';
-import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { registrationToken, startRunner, type RunnerProc } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { isDone, openViewer, statuses } from './harness/viewer.ts';
+import { startStack, type Stack } from '../testkit/src/stack/stack.ts';
+import { isDone, openViewer, statuses } from '../testkit/src/stack/viewer.ts';
 
 let stack: Stack, git: GitServer, openai: FakeProvider, anthropic: FakeProvider, gemini: FakeProvider, owner: Client, runner: RunnerProc;
 

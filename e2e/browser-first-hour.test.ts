@@ -12,36 +12,26 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
+import type { FakeOpenAI, GitServer } from '../testkit/src/index.ts';
 import { axeEverywhere } from './harness/axe.ts';
-import { launchChromium } from './harness/browser.ts';
-import { OWNER } from './harness/client.ts';
-import { killAll } from './harness/processes.ts';
-import { startRunner } from './harness/runner.ts';
-import { ROOT, startStack, type Stack } from './harness/stack.ts';
+import { OWNER } from '../testkit/src/stack/client.ts';
+import { startRunner } from '../testkit/src/stack/runner.ts';
+import { ROOT, type Stack } from '../testkit/src/stack/stack.ts';
+import { startBrowserWorld, type BrowserWorld } from './harness/browser-world.ts';
 import { addScriptedProfile, createOwnerInBrowser, openSettings, pageApi } from './harness/ui-steps.ts';
 
-const BOOTSTRAP = 'drr_browser_first_hour_token_0123456789';
 const SECTIONS = ['Model profiles', 'Repositories', 'Runners', 'GitHub', 'Budgets', 'Prices', 'Account'];
 const shots = path.join(ROOT, 'e2e/artifacts');
 let stack: Stack, git: GitServer, fake: FakeOpenAI, browser: Browser, page: Page;
 
+let world: BrowserWorld;
+
 beforeAll(async () => {
-  [stack, git, fake, browser] = await Promise.all([
-    startStack({ vars: { DURSOR_RUNNER_BOOTSTRAP_TOKEN: BOOTSTRAP } }),
-    startGitServer(),
-    startFakeOpenAI(),
-    launchChromium(),
-  ]);
-  await startRunner({ url: stack.url, token: BOOTSTRAP, name: 'first-hour-runner', dir: stack.dir, slots: 2 });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  world = await startBrowserWorld({ runnerName: 'first-hour-runner', slots: 2 });
+  ({ stack, git, fake, browser, page } = world);
   mkdirSync(shots, { recursive: true });
 });
-afterAll(async () => {
-  await browser?.close();
-  await killAll();
-  await Promise.all([stack?.stop(), git?.close(), fake?.close()]);
-});
+afterAll(() => world?.stop());
 
 const sidebarBadge = (taskId: string) => page.locator(`[data-testid="task-list-item"][data-task-id="${taskId}"] [data-status]`);
 
@@ -128,7 +118,7 @@ describe('browser: the first hour', () => {
 
   it('Settings shows which runners seal their attempts, and edits what a repository\'s attempts may reach and whether they may change workflows', async () => {
     // A second runner started with --no-sandbox (a host that cannot sandbox): the owner must see it.
-    await startRunner({ url: stack.url, token: BOOTSTRAP, name: 'open-runner', dir: stack.dir, slots: 1, args: ['--no-sandbox'] });
+    await startRunner({ url: stack.url, token: world.bootstrapToken, name: 'open-runner', dir: stack.dir, slots: 1, args: ['--no-sandbox'] });
     await page.goto(`${stack.url}/settings/runners`);
     const row = (name: string) => page.getByTestId('runner').filter({ hasText: name });
     await expect.poll(() => row('open-runner').getByTestId('runner-unsandboxed').count(), { timeout: 30_000 }).toBe(1);

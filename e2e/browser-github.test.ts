@@ -16,11 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeGitHub, startFakeOpenAI, type FakeGitHub, type FakeOpenAI } from '../testkit/src/index.ts';
 import { axeEverywhere } from './harness/axe.ts';
-import { launchChromium } from './harness/browser.ts';
-import { killAll } from './harness/processes.ts';
-import { startRunner } from './harness/runner.ts';
+import { launchChromium } from '../testkit/src/stack/browser.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { startRunner } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { ROOT, startStack, type Stack } from './harness/stack.ts';
+import { ROOT, startStack, type Stack } from '../testkit/src/stack/stack.ts';
 import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_github_bootstrap_0123456789';

@@ -13,11 +13,11 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
 import { axeEverywhere, axeViolations, PHONE } from './harness/axe.ts';
-import { launchChromium } from './harness/browser.ts';
-import { killAll } from './harness/processes.ts';
-import { startRunner } from './harness/runner.ts';
+import { launchChromium } from '../testkit/src/stack/browser.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { startRunner } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { ROOT, startStack, type Stack } from './harness/stack.ts';
+import { ROOT, startStack, type Stack } from '../testkit/src/stack/stack.ts';
 import { addScriptedProfile, createOwnerInBrowser, openSettings, pageApi } from './harness/ui-steps.ts';
 
 const BOOTSTRAP = 'drr_browser_rounds_bootstrap_0123456789';

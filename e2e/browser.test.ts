@@ -7,36 +7,25 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
+import type { FakeOpenAI, GitServer } from '../testkit/src/index.ts';
 import { axeEverywhere, axeViolations } from './harness/axe.ts';
-import { launchChromium } from './harness/browser.ts';
-import { killAll } from './harness/processes.ts';
-import { startRunner } from './harness/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { ROOT, startStack, type Stack } from './harness/stack.ts';
-import { startTcpProxy } from './harness/tcp-proxy.ts';
+import { ROOT, type Stack } from '../testkit/src/stack/stack.ts';
+import { startTcpProxy } from '../testkit/src/tcp-proxy.ts';
+import { startBrowserWorld, type BrowserWorld } from './harness/browser-world.ts';
 import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
-const BOOTSTRAP = 'drr_browser_bootstrap_token_0123456789';
 const shots = path.join(ROOT, 'e2e/artifacts');
 let stack: Stack, git: GitServer, fake: FakeOpenAI, browser: Browser, page: Page;
 
+let world: BrowserWorld;
+
 beforeAll(async () => {
-  [stack, git, fake, browser] = await Promise.all([
-    startStack({ vars: { DURSOR_RUNNER_BOOTSTRAP_TOKEN: BOOTSTRAP } }),
-    startGitServer(),
-    startFakeOpenAI(),
-    launchChromium(),
-  ]);
-  await startRunner({ url: stack.url, token: BOOTSTRAP, name: 'browser-runner', dir: stack.dir, slots: 2 });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  world = await startBrowserWorld({ runnerName: 'browser-runner', slots: 2 });
+  ({ stack, git, fake, browser, page } = world);
   mkdirSync(shots, { recursive: true });
 });
-afterAll(async () => {
-  await browser?.close();
-  await killAll();
-  await Promise.all([stack?.stop(), git?.close(), fake?.close()]);
-});
+afterAll(() => world?.stop());
 
 it('sets up, creates a task with 2 attempts, and shows both streaming and their diffs', async () => {
   const instruction = 'Add a changelog entry for the browser test.';

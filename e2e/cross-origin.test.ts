@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Client, ownerClient } from './harness/client.ts';
-import { startStack, type Stack } from './harness/stack.ts';
+import { Client, ownerClient } from '../testkit/src/stack/client.ts';
+import { startStack, type Stack } from '../testkit/src/stack/stack.ts';
 
 const EVIL = 'https://evil.example';
 

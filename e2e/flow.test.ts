@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Run, type StoredEvent } from '../protocol/src/index.ts';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
-import { ownerClient, type Client } from './harness/client.ts';
-import { killAll } from './harness/processes.ts';
-import { registrationToken, startRunner } from './harness/runner.ts';
+import { ownerClient, type Client } from '../testkit/src/stack/client.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { registrationToken, startRunner } from '../testkit/src/stack/runner.ts';
 import { call, editThenSay } from './harness/scenarios.ts';
-import { startStack, type Stack } from './harness/stack.ts';
+import { startStack, type Stack } from '../testkit/src/stack/stack.ts';
 import { apiResponses, d1Dump, findSecrets, processEnvironment, storedEvents } from './harness/secrets.ts';
-import { isDone, openViewer } from './harness/viewer.ts';
+import { isDone, openViewer } from '../testkit/src/stack/viewer.ts';
 
 let stack: Stack, git: GitServer, fake: FakeOpenAI, owner: Client;
 const KEY_A = 'sk-model-a-0123456789abcdef';

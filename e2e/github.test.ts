@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubConnection, PullRequest, Run, type PullRequestDraft } from '../protocol/src/index.ts';
 import { startFakeGitHub, startFakeOpenAI, type FakeGitHub, type FakeOpenAI } from '../testkit/src/index.ts';
-import { ownerClient, type Client } from './harness/client.ts';
+import { ownerClient, type Client } from '../testkit/src/stack/client.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { killAll } from './harness/processes.ts';
-import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { registrationToken, startRunner, type RunnerProc } from '../testkit/src/stack/runner.ts';
 import { call, editThenSay } from './harness/scenarios.ts';
 import { apiResponses, d1Dump, findSecrets, processEnvironment, storedEvents } from './harness/secrets.ts';
-import { startStack, type Stack } from './harness/stack.ts';
+import { startStack, type Stack } from '../testkit/src/stack/stack.ts';
 
 let stack: Stack, gh: FakeGitHub, fake: FakeOpenAI, owner: Client, runner: RunnerProc;
 let profileId = '';

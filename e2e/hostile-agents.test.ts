@@ -17,10 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorId, StoredEvent } from '../protocol/src/index.ts';
 import { startFakeAnthropic, startFakeGemini, type FakeProvider } from '../testkit/src/index.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
+import { registrationToken, startRunner, type RunnerProc } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { isDone, openViewer, type Viewer } from './harness/viewer.ts';
-import { startWorld, type World } from './harness/world.ts';
+import { isDone, openViewer, type Viewer } from '../testkit/src/stack/viewer.ts';
+import { startWorld, type World } from '../testkit/src/stack/world.ts';
 
 let w: World, anthropic: FakeProvider, gemini: FakeProvider, runner: RunnerProc;
 const profiles: Partial<Record<ExecutorId, string>> = {};

@@ -10,12 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, Run } from '../protocol/src/index.ts';
 import { startFakeOpenAI, startGitServer, type FakeProvider, type GitServer } from '../testkit/src/index.ts';
-import { ownerClient, type Client } from './harness/client.ts';
-import { killAll } from './harness/processes.ts';
-import { registrationToken, startRunner } from './harness/runner.ts';
+import { ownerClient, type Client } from '../testkit/src/stack/client.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
+import { registrationToken, startRunner } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { isDone, openViewer, statuses } from './harness/viewer.ts';
+import { startStack, type Stack } from '../testkit/src/stack/stack.ts';
+import { isDone, openViewer, statuses } from '../testkit/src/stack/viewer.ts';
 
 let stack: Stack, git: GitServer, openai: FakeProvider, owner: Client;
 let workerExit: number | null | undefined;

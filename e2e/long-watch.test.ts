@@ -11,34 +11,23 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
-import { launchChromium } from './harness/browser.ts';
-import { killAll } from './harness/processes.ts';
-import { startRunner } from './harness/runner.ts';
+import type { FakeOpenAI, GitServer } from '../testkit/src/index.ts';
 import { call } from './harness/scenarios.ts';
-import { startStack, type Stack } from './harness/stack.ts';
+import type { Stack } from '../testkit/src/stack/stack.ts';
+import { startBrowserWorld, type BrowserWorld } from './harness/browser-world.ts';
 import { addScriptedProfile, createOwnerInBrowser, openSettings } from './harness/ui-steps.ts';
 
-const BOOTSTRAP = 'drr_long_watch_bootstrap_token_0123456789';
 /** How long the attempts stream (the crash came 11–27 s after a task started). */
 const STREAM_MS = 36_000;
 let stack: Stack, git: GitServer, fake: FakeOpenAI, browser: Browser, page: Page;
 
+let world: BrowserWorld;
+
 beforeAll(async () => {
-  [stack, git, fake, browser] = await Promise.all([
-    startStack({ vars: { DURSOR_RUNNER_BOOTSTRAP_TOKEN: BOOTSTRAP } }),
-    startGitServer(),
-    startFakeOpenAI(),
-    launchChromium(),
-  ]);
-  await startRunner({ url: stack.url, token: BOOTSTRAP, name: 'long-watch-runner', dir: stack.dir, slots: 3 });
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  world = await startBrowserWorld({ runnerName: 'long-watch-runner', slots: 3 });
+  ({ stack, git, fake, browser, page } = world);
 });
-afterAll(async () => {
-  await browser?.close();
-  await killAll();
-  await Promise.all([stack?.stop(), git?.close(), fake?.close()]);
-});
+afterAll(() => world?.stop());
 
 const statuses = async () => Promise.all((await page.getByTestId('run-card').all()).map((c) => c.getAttribute('data-status')));
 /** Rejects as soon as `wrangler dev` exits, with what it printed last, so a crash fails the test at once. */

@@ -7,12 +7,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../testkit/src/index.ts';
-import { Client, ownerClient } from './harness/client.ts';
-import { startDevStack, type DevStack } from './harness/dev-stack.ts';
+import { Client, ownerClient } from '../testkit/src/stack/client.ts';
+import { startDevStack, type DevStack } from '../testkit/src/stack/dev-stack.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { killAll } from './harness/processes.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
 import { call } from './harness/scenarios.ts';
-import { isDone, openViewer, statuses } from './harness/viewer.ts';
+import { isDone, openViewer, statuses } from '../testkit/src/stack/viewer.ts';
 
 let dev: DevStack, git: GitServer, fake: FakeOpenAI, owner: Client;
 

@@ -10,11 +10,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { registrationToken, startRunner, stopRunners } from './harness/runner.ts';
+import { registrationToken, startRunner, stopRunners } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { startTcpProxy } from './harness/tcp-proxy.ts';
-import { isDone, openViewer } from './harness/viewer.ts';
-import { startWorld, type World } from './harness/world.ts';
+import { startTcpProxy } from '../testkit/src/tcp-proxy.ts';
+import { isDone, openViewer } from '../testkit/src/stack/viewer.ts';
+import { startWorld, type World } from '../testkit/src/stack/world.ts';
 
 let w: World;
 beforeAll(async () => { w = await startWorld({ leaseMs: 60_000 }); });

@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
-import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
+import { registrationToken, startRunner, type RunnerProc } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { isDone, openViewer } from './harness/viewer.ts';
-import { startWorld, type World } from './harness/world.ts';
+import { isDone, openViewer } from '../testkit/src/stack/viewer.ts';
+import { startWorld, type World } from '../testkit/src/stack/world.ts';
 import { WELL_KNOWN } from '../testkit/src/secret-samples.ts';
 
 let w: World;

@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { registrationToken, startRunner } from './harness/runner.ts';
+import { registrationToken, startRunner } from '../testkit/src/stack/runner.ts';
 import { call } from './harness/scenarios.ts';
-import { isDone, openViewer, statuses } from './harness/viewer.ts';
-import { startWorld, type World } from './harness/world.ts';
+import { isDone, openViewer, statuses } from '../testkit/src/stack/viewer.ts';
+import { startWorld, type World } from '../testkit/src/stack/world.ts';
 
 let w: World;
 beforeAll(async () => { w = await startWorld({ leaseMs: 30_000 }); });

@@ -9,12 +9,12 @@ import { copyFile, mkdtemp, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Runner } from '../protocol/src/index.ts';
-import { launchChromium } from './harness/browser.ts';
+import { launchChromium } from '../testkit/src/stack/browser.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { registrationToken, startRunner, stopRunners } from './harness/runner.ts';
+import { registrationToken, startRunner, stopRunners } from '../testkit/src/stack/runner.ts';
 import { writeOneFile } from './harness/scenarios.ts';
-import { isDone, openViewer } from './harness/viewer.ts';
-import { startWorld, type World } from './harness/world.ts';
+import { isDone, openViewer } from '../testkit/src/stack/viewer.ts';
+import { startWorld, type World } from '../testkit/src/stack/world.ts';
 
 let w: World;
 beforeAll(async () => { w = await startWorld(); });

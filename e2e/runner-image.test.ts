@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { waitFor } from '../testkit/src/wait.ts';
-import { killAll } from './harness/processes.ts';
+import { killAll } from '../testkit/src/stack/processes.ts';
 import { buildRunnerImage, containerNames, removeContainers, runContainer, type RunnerImage } from './harness/runner-image.ts';
-import { registrationToken } from './harness/runner.ts';
+import { registrationToken } from '../testkit/src/stack/runner.ts';
 import { call, editThenSay } from './harness/scenarios.ts';
-import { isDone, openViewer } from './harness/viewer.ts';
-import { startWorld, type World } from './harness/world.ts';
+import { isDone, openViewer } from '../testkit/src/stack/viewer.ts';
+import { startWorld, type World } from '../testkit/src/stack/world.ts';
 
 let image: RunnerImage;
 let w: World;

@@ -12,12 +12,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Run } from '../protocol/src/index.ts';
 import { startFakeAnthropic, WELL_KNOWN, type FakeProvider } from '../testkit/src/index.ts';
-import { registrationToken, startRunner, type RunnerProc } from './harness/runner.ts';
+import { registrationToken, startRunner, type RunnerProc } from '../testkit/src/stack/runner.ts';
 import { waitFor } from '../testkit/src/wait.ts';
 import { call } from './harness/scenarios.ts';
 import { apiResponses, d1Dump, findSecrets, storedEvents } from './harness/secrets.ts';
-import { isDone, openViewer } from './harness/viewer.ts';
-import { startWorld, type World } from './harness/world.ts';
+import { isDone, openViewer } from '../testkit/src/stack/viewer.ts';
+import { startWorld, type World } from '../testkit/src/stack/world.ts';
 
 let w: World;
 let anthropic: FakeProvider;

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ROOT } from './stack.ts';
+import { ROOT } from '../../testkit/src/stack/stack.ts';
 
 interface AxeResult { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }
 type AxeWindow = { axe?: { run: (context: string | Document, options: object) => Promise<AxeResult> } };

@@ -20,8 +20,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startProcess, type Proc } from './processes.ts';
-import { ROOT } from './stack.ts';
+import { startProcess, type Proc } from '../../testkit/src/stack/processes.ts';
+import { ROOT } from '../../testkit/src/stack/stack.ts';
 
 const MMDEBSTRAP_ARGS = ['--variant=minbase', '--include=ca-certificates,git', 'bookworm'];
 const BASE_REPO = 'localhost/dursor-e2e-base';

@@ -6,10 +6,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Client } from './client.ts';
-import type { Proc } from './processes.ts';
-import type { Stack } from './stack.ts';
-import { openViewer } from './viewer.ts';
+import type { Client } from '../../testkit/src/stack/client.ts';
+import type { Proc } from '../../testkit/src/stack/processes.ts';
+import type { Stack } from '../../testkit/src/stack/stack.ts';
+import { openViewer } from '../../testkit/src/stack/viewer.ts';
 
 export async function processEnvironment(proc: Proc): Promise<string> {
   return (await readFile(`/proc/${proc.child.pid}/environ`)).toString('utf8').replace(/\0/g, '\n');

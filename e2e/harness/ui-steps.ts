@@ -1,6 +1,6 @@
 /** Steps the browser tests take the same way: first-run setup, a Settings section, and a scripted model profile. */
 import type { Page } from 'playwright-core';
-import { OWNER } from './client.ts';
+import { OWNER } from '../../testkit/src/stack/client.ts';
 
 export async function createOwnerInBrowser(page: Page, url: string): Promise<void> {
   await page.goto(url);

@@ -31,3 +31,16 @@ export const CLOSE_CODES = {
    */
   storeFailed: 4500,
 } as const;
+
+/**
+ * A WebSocket upgrade the Worker refused with an HTTP status means what the matching close code
+ * means, so a runner handles "refused before the socket opened" and "closed once open" one way:
+ * 401/403 — the credential (or run token) is not accepted: `unauthorized`; 404/409/410 — the run
+ * is unknown, or the assignment is not the current one: `staleAssignment`. Other statuses (a 5xx,
+ * a proxy's 502) mean nothing about the peer: null, redial with backoff.
+ */
+export function closeCodeForRefusedUpgrade(httpStatus: number): number | null {
+  if (httpStatus === 401 || httpStatus === 403) return CLOSE_CODES.unauthorized;
+  if (httpStatus === 404 || httpStatus === 409 || httpStatus === 410) return CLOSE_CODES.staleAssignment;
+  return null;
+}

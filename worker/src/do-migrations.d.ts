@@ -5,7 +5,7 @@ declare module '*.sql' {
   export default sql;
 }
 declare module '*/drizzle/migrations.js' {
-  import type { DoMigrations } from './lib/do-storage.ts';
+  import type { DoMigrations } from './durable/storage.ts';
   const bundle: DoMigrations;
   export default bundle;
 }

@@ -8,7 +8,7 @@
 import { env, evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../protocol/src/index.ts';
-import { migrateDoStorage, openDoDb, type DoMigrations } from '../src/lib/do-storage.ts';
+import { migrateDoStorage, openDoDb, type DoMigrations } from '../src/durable/storage.ts';
 import { getOffer, pendingOffers } from '../src/runner-pool/offers.ts';
 import poolMigrations from '../src/runner-pool/drizzle/migrations.js';
 import roomMigrations from '../src/task-room/drizzle/migrations.js';

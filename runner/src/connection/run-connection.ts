@@ -62,7 +62,7 @@ export class RunConnection {
           this.#attached = false;
         },
         onMessage: (data) => this.#onMessage(data),
-        onClose: (code, reason, httpStatus) => this.#onClose(code, reason, httpStatus),
+        onClose: (code, reason) => this.#onClose(code, reason),
       },
     });
   }
@@ -152,11 +152,9 @@ export class RunConnection {
     else this.#o.onCancel(msg.reason);
   }
 
-  #onClose(code: number, reason: string, httpStatus?: number): 'reconnect' | 'stop' {
+  #onClose(code: number, reason: string): 'reconnect' | 'stop' {
     this.#attached = false;
     this.#stopHeartbeat();
-    // A run the Worker no longer knows (404/410) or refuses for this assignment (409) is as stale as a 4409 close.
-    if (httpStatus === 404 || httpStatus === 409 || httpStatus === 410) code = CLOSE_CODES.staleAssignment;
     if (code === CLOSE_CODES.staleAssignment || code === CLOSE_CODES.unauthorized) {
       this.#giveUp(code === CLOSE_CODES.staleAssignment ? `assignment ${this.#o.assignment} is no longer current` : `run socket refused: ${reason}`);
       return 'stop';

@@ -1,8 +1,9 @@
 /**
  * One outbound WebSocket kept alive: dial with the runner credential, hand messages to the
  * owner, and redial with jittered backoff after a drop — unless the owner says the close is
- * terminal or stop() was called. An HTTP 401/403 on the upgrade is reported as
- * CLOSE_CODES.unauthorized so owners handle "credential refused" one way. Each dial reads the
+ * terminal or stop() was called. An upgrade refused with an HTTP status is reported as the close
+ * code that status means (protocol's closeCodeForRefusedUpgrade: 401/403 unauthorized, 404/409/410
+ * staleAssignment), so owners handle "refused" one way, before or after the socket opened. Each dial reads the
  * runner's credential then (after a rotation being saved has settled); a refusal of a credential
  * the runner has since rotated away from is a race, not a verdict, and is simply redialled.
  * With `watchdog`, a socket that stays silent past its bound is dropped and redialled
@@ -10,7 +11,7 @@
  * the pongs are the loop's own business, never handed to the owner.
  */
 import WebSocket from 'ws';
-import { Backoff, CLOSE_CODES, encode, SOCKET_PING, SOCKET_PONG, type Outgoing, type SocketRole } from '../../../protocol/src/index.ts';
+import { Backoff, CLOSE_CODES, closeCodeForRefusedUpgrade, encode, SOCKET_PING, SOCKET_PONG, type Outgoing, type SocketRole } from '../../../protocol/src/index.ts';
 import { asCredential, type CredentialInput, type RunnerCredential } from '../credential.ts';
 import type { Logger } from '../log.ts';
 import { Watchdog, type WatchdogOptions } from './watchdog.ts';
@@ -143,11 +144,11 @@ export class SocketLoop<R extends SocketRole> {
         this.#watchdog?.stop();
       }
       let reason = String(reasonBuf);
-      if (httpStatus === 401 || httpStatus === 403) [code, reason] = [CLOSE_CODES.unauthorized, `HTTP ${httpStatus} on upgrade`];
-      else if (httpStatus) reason = `HTTP ${httpStatus} on upgrade`;
+      const refusedAs = httpStatus ? closeCodeForRefusedUpgrade(httpStatus) : null;
+      if (httpStatus) [code, reason] = [refusedAs ?? code, `HTTP ${httpStatus} on upgrade`];
       // Refused at the upgrade for a credential rotated away meanwhile: try again with the new one.
       // (A close 4003 on an open socket is the Worker's word about this runner, not a race.)
-      const stale = (httpStatus === 401 || httpStatus === 403) && this.#credential.current !== credential;
+      const stale = refusedAs === CLOSE_CODES.unauthorized && this.#credential.current !== credential;
       const verdict = stale ? 'reconnect' : handlers.onClose(code, reason, httpStatus || undefined);
       if (this.#stopped || verdict === 'stop') {
         this.#stopped = true;

@@ -3,10 +3,11 @@
  * created or its status is written, so the sidebar is live without polling (issue 9: the 5 s
  * poll it replaced was what took `wrangler dev` down under an open page). Messages are read with
  * the protocol's `decode('feedToViewer', …)`. Each (re)connect starts with `hello`; the feed
- * replays nothing, so the owner reloads the list then (onHello). Reconnects with the same jittered backoff as the task socket.
+ * replays nothing, so the owner reloads the list then (onHello). Reconnects like the task socket (redial-socket.ts).
  */
-import { Backoff, decode } from '../../../protocol/src/index.ts';
+import { decode } from '../../../protocol/src/index.ts';
 import type { BackoffOptions, Task } from '../../../protocol/src/index.ts';
+import { RedialSocket } from './redial-socket.ts';
 
 export type FeedOptions = {
   onHello: () => void;
@@ -23,61 +24,28 @@ export function feedUrl(origin: string): string {
 }
 
 export class FeedConnection {
-  private readonly opts: FeedOptions;
-  private socket: WebSocket | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly backoff: Backoff;
-  private stopped = false;
+  readonly #socket: RedialSocket;
 
   constructor(opts: FeedOptions) {
-    this.opts = opts;
-    this.backoff = new Backoff(opts.backoff);
-    this.dial();
+    this.#socket = new RedialSocket({
+      url: () => feedUrl(opts.origin ?? location.origin),
+      closeReason: 'tab closed',
+      backoff: opts.backoff,
+      WebSocketImpl: opts.WebSocketImpl,
+      onMessage: (data) => {
+        const decoded = decode('feedToViewer', data);
+        // Something we cannot read may hide a change: start over (hello reloads the list).
+        if (!decoded.ok) return this.#socket.drop(decoded.code, decoded.reason);
+        const msg = decoded.msg;
+        if (msg.type === 'hello') {
+          this.#socket.healthy();
+          opts.onHello();
+        } else opts.onTask(msg.task);
+      },
+    });
   }
 
   close(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const s = this.socket;
-    this.socket = null;
-    if (s && s.readyState <= 1) s.close(1000, 'tab closed');
-  }
-
-  private dial(): void {
-    if (this.stopped) return;
-    let ws: WebSocket;
-    try {
-      ws = new (this.opts.WebSocketImpl ?? WebSocket)(feedUrl(this.opts.origin ?? location.origin));
-    } catch {
-      return this.retry();
-    }
-    this.socket = ws;
-    ws.onmessage = (m) => {
-      if (this.socket !== ws) return;
-      const decoded = decode('feedToViewer', m.data);
-      // Something we cannot read may hide a change: start over (hello reloads the list).
-      if (!decoded.ok) return ws.close(decoded.code, decoded.reason);
-      const msg = decoded.msg;
-      if (msg.type === 'hello') {
-        this.backoff.reset();
-        this.opts.onHello();
-      } else this.opts.onTask(msg.task);
-    };
-    ws.onclose = () => {
-      if (this.socket !== ws) return;
-      this.socket = null;
-      this.retry();
-    };
-    ws.onerror = () => undefined;
-  }
-
-  private retry(): void {
-    if (this.stopped) return;
-    const delay = this.backoff.next();
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.dial();
-    }, delay);
+    this.#socket.close();
   }
 }

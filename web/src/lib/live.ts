@@ -1,12 +1,13 @@
 /**
  * The live socket of one open task: `/v1/tasks/:id/live?after=<lastSeq>` (docs/architecture.md §5).
  * Every message is read with the protocol's `decode('roomToViewer', …)`; events with seq ≤ the
- * last seen are dropped, so a replay overlapping what we already hold is harmless. On a drop it reconnects with jittered
- * backoff, resuming after the last seq. It knows nothing about signals: the store receives each
+ * last seen are dropped, so a replay overlapping what we already hold is harmless. On a drop it redials (redial-socket.ts),
+ * resuming after the last seq. It knows nothing about signals: the store receives each
  * `events` message (or, before `sync`, the whole replay) through `onEvents` as one batch.
  */
-import { Backoff, decode } from '../../../protocol/src/index.ts';
+import { decode } from '../../../protocol/src/index.ts';
 import type { BackoffOptions, StoredEvent } from '../../../protocol/src/index.ts';
+import { RedialSocket } from './redial-socket.ts';
 
 /** connecting: first dial, before `sync`; live: replay done; reconnecting: lost it, retrying; closed: stopped. */
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -23,8 +24,6 @@ export type LiveOptions = {
   WebSocketImpl?: typeof WebSocket;
 };
 
-type Timer = ReturnType<typeof setTimeout>;
-
 export function liveUrl(origin: string, taskId: string, after: number): string {
   const u = new URL(`/v1/tasks/${encodeURIComponent(taskId)}/live`, origin);
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -34,10 +33,7 @@ export function liveUrl(origin: string, taskId: string, after: number): string {
 
 export class LiveConnection {
   private readonly opts: LiveOptions;
-  private socket: WebSocket | null = null;
-  private timer: Timer | null = null;
-  private readonly backoff: Backoff;
-  private stopped = false;
+  private readonly socket: RedialSocket;
   /**
    * Events replayed on the current socket before its `sync`: they reach onEvents as ONE batch at
    * `sync`, so a task with 10,000 stored events renders once, not once per 500-event chunk.
@@ -49,56 +45,38 @@ export class LiveConnection {
   constructor(opts: LiveOptions) {
     this.opts = opts;
     this.lastSeq = opts.after ?? 0;
-    this.backoff = new Backoff(opts.backoff);
-    this.dial();
+    this.socket = new RedialSocket({
+      url: () => liveUrl(opts.origin ?? location.origin, opts.taskId, this.lastSeq),
+      closeReason: 'viewer closed',
+      backoff: opts.backoff,
+      WebSocketImpl: opts.WebSocketImpl,
+      onDial: () => {
+        this.replay = [];
+      },
+      onMessage: (data) => this.onMessage(data),
+      onDrop: (reason) => {
+        // Whatever was replayed before the cut is kept: the next socket resumes after it.
+        this.flushReplay();
+        this.setState('reconnecting', reason);
+      },
+    });
   }
 
   close(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const s = this.socket;
-    this.socket = null;
-    if (s && s.readyState <= 1) s.close(1000, 'viewer closed');
+    this.socket.close();
     this.setState('closed');
   }
 
-  private dial(): void {
-    if (this.stopped) return;
-    const origin = this.opts.origin ?? location.origin;
-    const Impl = this.opts.WebSocketImpl ?? WebSocket;
-    let ws: WebSocket;
-    try {
-      ws = new Impl(liveUrl(origin, this.opts.taskId, this.lastSeq));
-    } catch (err) {
-      this.scheduleReconnect(String(err));
-      return;
-    }
-    this.socket = ws;
-    this.replay = [];
-    ws.onmessage = (m) => this.onMessage(ws, m.data);
-    ws.onclose = (e) => {
-      if (this.socket !== ws) return;
-      this.socket = null;
-      // Whatever was replayed before the cut is kept: the next socket resumes after it.
-      this.flushReplay();
-      this.scheduleReconnect(e.reason || undefined);
-    };
-    // onclose always follows onerror; reconnecting happens there.
-    ws.onerror = () => undefined;
-  }
-
-  private onMessage(ws: WebSocket, data: unknown): void {
-    if (this.socket !== ws) return;
+  private onMessage(data: unknown): void {
     const decoded = decode('roomToViewer', data);
     if (!decoded.ok) {
       // A message we cannot read means we may have missed events: resync from the last seq.
-      ws.close(decoded.code, decoded.reason);
+      this.socket.drop(decoded.code, decoded.reason);
       return;
     }
     const msg = decoded.msg;
     if (msg.type === 'sync') {
-      this.backoff.reset();
+      this.socket.healthy();
       this.flushReplay();
       this.setState('live');
       return;
@@ -120,18 +98,8 @@ export class LiveConnection {
     if (events && events.length > 0) this.opts.onEvents(events, this.lastSeq);
   }
 
-  private scheduleReconnect(error?: string): void {
-    if (this.stopped) return;
-    const delay = this.backoff.next();
-    this.setState('reconnecting', error);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.dial();
-    }, delay);
-  }
-
   private setState(state: LiveState, error?: string): void {
     this.state = state;
-    this.opts.onState?.(state, { lastSeq: this.lastSeq, attempt: this.backoff.attempt, error });
+    this.opts.onState?.(state, { lastSeq: this.lastSeq, attempt: this.socket?.attempt ?? 0, error });
   }
 }

@@ -8,7 +8,7 @@
  */
 import { LIMITS } from '../../../protocol/src/index.ts';
 import type { Env } from '../env.ts';
-import { taskRoomStub } from '../lib/durable.ts';
+import { taskRoomStub } from '../durable/stubs.ts';
 
 const mib = (bytes: number) => `${Number((bytes / (1024 * 1024)).toFixed(2))} MiB`;
 

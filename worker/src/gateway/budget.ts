@@ -7,7 +7,7 @@
  */
 import type { Spend } from '../db/queries/usage.ts';
 import type { Env } from '../env.ts';
-import { taskRoomStub } from '../lib/durable.ts';
+import { taskRoomStub } from '../durable/stubs.ts';
 import { formatUsd } from './pricing.ts';
 
 export function overBudget(run?: Spend, task?: Spend): string | null {

@@ -4,10 +4,11 @@
  * Unset or short values never match.
  */
 import type { Env } from '../env.ts';
+import { DEFAULT_POOL } from '../durable/stubs.ts';
 import { constantTimeEqual } from './hash.ts';
 
 const MIN_LENGTH = 16;
-export const BOOTSTRAP_POOL = 'default';
+export const BOOTSTRAP_POOL = DEFAULT_POOL;
 /** runners.created_by for runners registered this way (there is no user behind them). */
 export const BOOTSTRAP_CREATOR = 'bootstrap';
 

@@ -17,11 +17,16 @@ import { failRuns, getUserRun, insertRound } from '../db/queries/runs.ts';
 import { listMessages } from '../db/queries/tasks.ts';
 import type { MessageRow, RunRow, TaskRow } from '../db/rows.ts';
 import type { Env } from '../env.ts';
-import { userMessage } from '../routes/tasks.ts';
-import { callDurable, taskRoomStub } from './durable.ts';
+import { callDurable, taskRoomStub } from '../durable/stubs.ts';
 import { badRequest, HttpError, notFound } from './errors.ts';
+import { newId } from './ids.ts';
 import type { ParentRun, ResolvedAttempt } from './run-plan.ts';
 import { planRound } from './run-plan.ts';
+
+/** The user's message that starts a task or a round (the API's instruction, a follow-up, a `@dursor` comment). */
+export function userMessage(taskId: string, content: string, now: number): MessageRow {
+  return { id: newId(), taskId, role: 'user', content, runId: null, createdAt: now };
+}
 
 export interface RoundRequest {
   attempts: CreateRunsRequest['attempts'];

@@ -9,7 +9,7 @@ import { toRunner } from '../db/mappers.ts';
 import { listRunnerRows } from '../db/queries/runners.ts';
 import type { Env } from '../env.ts';
 import type { LiveRunner } from '../task-room/types.ts';
-import { runnerPoolStub } from './durable.ts';
+import { runnerPoolStub } from '../durable/stubs.ts';
 
 async function livePool(env: Env, pool: string): Promise<LiveRunner[]> {
   try {

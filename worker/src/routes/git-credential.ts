@@ -18,7 +18,7 @@ import { getTask } from '../db/queries/tasks.ts';
 import { clientFor } from '../github/client.ts';
 import { github } from '../github/errors.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { callDurable, taskRoomStub } from '../lib/durable.ts';
+import { callDurable, taskRoomStub } from '../durable/stubs.ts';
 import { HttpError } from '../lib/errors.ts';
 import { queryParams } from '../lib/validate.ts';
 import { requireRunner } from '../middleware/auth.ts';

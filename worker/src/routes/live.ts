@@ -2,10 +2,9 @@
 import { Hono } from 'hono';
 import { requireUser } from '../middleware/auth.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { callDurable } from '../lib/durable.ts';
+import { callDurable, userFeedStub } from '../durable/stubs.ts';
 import { HEADER_USER_ID } from '../lib/internal-headers.ts';
 import { internalUpgrade, requireUpgrade } from '../lib/upgrade.ts';
-import { userFeedStub } from '../user-feed/publish.ts';
 
 export const liveRoutes = new Hono<AppEnv>()
   .get('/', requireUser, async (c) => {

@@ -17,7 +17,7 @@ import { requireOwner, requireUser } from '../middleware/auth.ts';
 import { idempotent } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { BOOTSTRAP_CREATOR, BOOTSTRAP_POOL, isBootstrapToken } from '../lib/bootstrap-token.ts';
-import { callDurable, runnerPoolStub } from '../lib/durable.ts';
+import { callDurable, runnerPoolStub } from '../durable/stubs.ts';
 import { HttpError, notFound } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/hash.ts';
 import { newId, newSecret, TOKEN_PREFIX } from '../lib/ids.ts';

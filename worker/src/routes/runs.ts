@@ -10,7 +10,7 @@ import { toRun } from '../db/mappers.ts';
 import { getRunById, getUserRun } from '../db/queries/runs.ts';
 import { requireRunner, requireUser } from '../middleware/auth.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { callDurable, taskRoomStub } from '../lib/durable.ts';
+import { callDurable, taskRoomStub } from '../durable/stubs.ts';
 import { notFound } from '../lib/errors.ts';
 import { HEADER_RUNNER_ID } from '../lib/internal-headers.ts';
 import { internalUpgrade, intParam, requireUpgrade } from '../lib/upgrade.ts';

@@ -4,7 +4,7 @@ import { getDb } from '../db/client.ts';
 import { getTask } from '../db/queries/tasks.ts';
 import { requireUser } from '../middleware/auth.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { callDurable, taskRoomStub } from '../lib/durable.ts';
+import { callDurable, taskRoomStub } from '../durable/stubs.ts';
 import { notFound } from '../lib/errors.ts';
 import { HEADER_USER_ID } from '../lib/internal-headers.ts';
 import { internalUpgrade, intParam, requireUpgrade } from '../lib/upgrade.ts';

@@ -11,13 +11,14 @@ import { getBudgetDefaults } from '../db/queries/user-settings.ts';
 import { listRuns } from '../db/queries/runs.ts';
 import { getTask, insertMessage, insertTaskWithMessage, listMessages, listTasks } from '../db/queries/tasks.ts';
 import type { Db } from '../db/client.ts';
-import type { MessageRow, RepoRow, TaskRow } from '../db/rows.ts';
+import type { RepoRow, TaskRow } from '../db/rows.ts';
 import { githubRepoOf } from '../github/repo-access.ts';
 import { getIssue, issueNumber } from '../github/repos.ts';
 import { requireUser } from '../middleware/auth.ts';
 import { idempotent } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { notFound } from '../lib/errors.ts';
+import { userMessage } from '../lib/rounds.ts';
 import { newId } from '../lib/ids.ts';
 import { jsonBody } from '../lib/validate.ts';
 import { publishTask } from '../user-feed/publish.ts';
@@ -35,10 +36,6 @@ async function importIssue(db: Db, secret: string, repo: RepoRow, ref: number | 
 export function titleFrom(instruction: string): string {
   const firstLine = instruction.trim().split('\n', 1)[0].trim();
   return firstLine.length > TITLE_MAX ? `${firstLine.slice(0, TITLE_MAX - 1)}…` : firstLine;
-}
-
-export function userMessage(taskId: string, content: string, now: number): MessageRow {
-  return { id: newId(), taskId, role: 'user', content, runId: null, createdAt: now };
 }
 
 export const taskRoutes = new Hono<AppEnv>()

@@ -14,7 +14,8 @@ import { send } from '../../../protocol/src/index.ts';
 import type { Assignment } from '../../../protocol/src/index.ts';
 import { clearOffer, deleteOffer, markOffered, pendingOffers, setAssignment, unacceptedCounts } from './offers.ts';
 import type { OfferRow } from './offers.ts';
-import { releaseOffer, taskRoom } from './pool.ts';
+import { taskRoomStub } from '../durable/stubs.ts';
+import { releaseOffer } from './pool.ts';
 import type { PoolBase } from './pool.ts';
 import { inTakeoverQuiet, readyRunners, readySocketOf } from './runner-sockets.ts';
 import type { LiveSocket } from './runner-sockets.ts';
@@ -97,7 +98,7 @@ export class Dispatcher {
     const pool = this.#pool;
     let assignment: Assignment | null;
     try {
-      assignment = await taskRoom(pool.env, offer.taskId).claim(offer.runId, runnerId);
+      assignment = await taskRoomStub(pool.env, offer.taskId).claim(offer.runId, runnerId);
     } catch (err) {
       console.error('runner-pool: claim failed', offer.runId, String(err));
       // Leave it queued here; the next dispatch (a hello, capacity or offer) tries again.

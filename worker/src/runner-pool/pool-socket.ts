@@ -8,7 +8,7 @@
 import { CLOSE_CODES, PROTOCOL_VERSION, decode, send } from '../../../protocol/src/index.ts';
 import type { Hello } from '../../../protocol/src/index.ts';
 import { HEADER_CREDENTIAL_WON_BACK, HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME } from '../lib/internal-headers.ts';
-import { closeQuietly, isOpen, jsonError } from '../task-room/socket-util.ts';
+import { closeQuietly, isOpen, jsonError } from '../durable/sockets.ts';
 import { issueCredential, onCredentialSaved } from './credential-rotation.ts';
 import { addRejected, deleteOffer, getOffer, offersTo } from './offers.ts';
 import { releaseOffer } from './pool.ts';

@@ -8,7 +8,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import type { LiveRunner, OfferReply, RunOffer } from '../task-room/types.ts';
-import { answerPings, closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
+import { answerPings, closeQuietly, jsonError, requireUpgrade } from '../durable/sockets.ts';
 import { canTake, Dispatcher } from './dispatcher.ts';
 import { deleteOffer, upsertOffer } from './offers.ts';
 import type { Pool } from './pool.ts';

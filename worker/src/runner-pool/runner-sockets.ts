@@ -6,7 +6,7 @@
  */
 import type { SandboxMode } from '../../../protocol/src/index.ts';
 import type { LiveRunner } from '../task-room/types.ts';
-import { isOpen } from '../task-room/socket-util.ts';
+import { isOpen } from '../durable/sockets.ts';
 
 export interface RunnerAttachment {
   runnerId: string;

@@ -1,9 +1,9 @@
 /**
  * RunnerPool's storage handle and its migrations (schema.ts → drizzle/), applied on wake. Pools
  * created before versioned migrations already have the first migration's `offers` table and
- * are adopted as they are (lib/do-storage.ts).
+ * are adopted as they are (durable/storage.ts).
  */
-import { migrateDoStorage, openDoDb, type DoDb } from '../lib/do-storage.ts';
+import { migrateDoStorage, openDoDb, type DoDb } from '../durable/storage.ts';
 import migrations from './drizzle/migrations.js';
 
 export type PoolDb = DoDb;

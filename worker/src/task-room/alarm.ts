@@ -17,7 +17,8 @@ import { CLOSE_CODES, LIMITS } from '../../../protocol/src/index.ts';
 import type { StoredEvent } from '../../../protocol/src/index.ts';
 import { broadcast } from './fanout.ts';
 import { rearmAlarm } from './leases.ts';
-import { expireNoRunner, offerRuns, poolStub } from './pool-client.ts';
+import { expireNoRunner, offerRuns } from './pool-client.ts';
+import { runnerPoolStub } from '../durable/stubs.ts';
 import { leaseMs } from './leases.ts';
 import type { Room } from './room.ts';
 import { applyStatus } from './run-lifecycle.ts';
@@ -36,7 +37,7 @@ async function takeable(room: Room, now: number): Promise<Set<string>> {
   const lease = leaseMs(room.env);
   for (const run of dueLeases(room.db, now).filter((r) => inGrace(r, lease, now))) {
     try {
-      if (await poolStub(room.env).canTake(run.spec.executor.id, run.runnerId)) out.add(run.runId);
+      if (await runnerPoolStub(room.env).canTake(run.spec.executor.id, run.runnerId)) out.add(run.runId);
     } catch (err) {
       console.error('task-room: could not ask the pool about a lost socket; keeping the lease', run.runId, String(err));
     }

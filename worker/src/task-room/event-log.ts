@@ -6,7 +6,7 @@
  */
 import { asc, gt, max, sql } from 'drizzle-orm';
 import type { RunEvent, StoredEvent } from '../../../protocol/src/index.ts';
-import { preparedPer } from '../lib/do-storage.ts';
+import { preparedPer } from '../durable/storage.ts';
 import { events } from './schema.ts';
 import type { RoomDb } from './storage.ts';
 

@@ -11,6 +11,7 @@
 import { EXECUTOR_NAMES, LIMITS } from '../../../protocol/src/index.ts';
 import type { StoredEvent } from '../../../protocol/src/index.ts';
 import type { Env } from '../env.ts';
+import { runnerPoolStub } from '../durable/stubs.ts';
 import { appendEvents } from './event-log.ts';
 import { broadcast } from './fanout.ts';
 import { armAlarm } from './leases.ts';
@@ -20,13 +21,6 @@ import { getMeta } from './meta.ts';
 import { dueNoRunner, getRun, updateRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
 import type { OfferReply } from './types.ts';
-
-/** Runs go to the `default` pool until tasks can choose one. */
-export const DEFAULT_POOL = 'default';
-
-export function poolStub(env: Env) {
-  return env.RUNNER_POOL.get(env.RUNNER_POOL.idFromName(DEFAULT_POOL));
-}
 
 export function noRunnerWaitMs(env: Env): number {
   const ms = Number(env.DURSOR_NO_RUNNER_MS || LIMITS.noRunnerWaitMs);
@@ -51,7 +45,7 @@ export async function offerRuns(room: Room, runIds: readonly string[]): Promise<
     if (!run || run.status !== 'queued') continue;
     let reply: OfferReply;
     try {
-      reply = await poolStub(room.env).offer({ runId, taskId, executor: run.spec.executor.id });
+      reply = await runnerPoolStub(room.env).offer({ runId, taskId, executor: run.spec.executor.id });
     } catch (err) {
       console.error('task-room: offer to pool failed; the alarm retries', runId, String(err));
       continue;
@@ -94,7 +88,7 @@ export async function expireNoRunner(room: Room, now = Date.now()): Promise<void
   for (const due of dueNoRunner(room.db, now)) {
     let reply: OfferReply;
     try {
-      reply = await poolStub(room.env).offer({ runId: due.runId, taskId, executor: due.spec.executor.id });
+      reply = await runnerPoolStub(room.env).offer({ runId: due.runId, taskId, executor: due.spec.executor.id });
     } catch (err) {
       console.error('task-room: no-runner check failed; the alarm retries', due.runId, String(err));
       continue;
@@ -117,7 +111,7 @@ export async function expireNoRunner(room: Room, now = Date.now()): Promise<void
 
 export async function withdrawRun(room: Room, runId: string): Promise<void> {
   try {
-    await poolStub(room.env).withdraw(runId);
+    await runnerPoolStub(room.env).withdraw(runId);
   } catch (err) {
     // Harmless: a claim of a cancelled run returns null and the pool drops the offer.
     console.error('task-room: withdraw from pool failed', runId, String(err));

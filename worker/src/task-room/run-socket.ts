@@ -26,7 +26,7 @@ import { runSockets, runTag } from './run-sockets.ts';
 import type { RunSocketAttachment } from './run-sockets.ts';
 import { getRun, updateRun } from './run-store.ts';
 import type { RunState } from './run-store.ts';
-import { closeQuietly, isOpen, jsonError } from './socket-util.ts';
+import { closeQuietly, isOpen, jsonError } from '../durable/sockets.ts';
 
 /**
  * Why a socket of `att` may no longer speak for its run, or null if it may. Also the rule for

@@ -5,7 +5,7 @@
  */
 import { send } from '../../../protocol/src/index.ts';
 import type { Outgoing } from '../../../protocol/src/index.ts';
-import { closeQuietly } from './socket-util.ts';
+import { closeQuietly } from '../durable/sockets.ts';
 
 export interface RunSocketAttachment {
   kind: 'run';

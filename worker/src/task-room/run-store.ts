@@ -7,7 +7,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, lt, lte, min, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { LEASED_STATUSES, TERMINAL_STATUSES } from '../../../protocol/src/index.ts';
-import { preparedPer } from '../lib/do-storage.ts';
+import { preparedPer } from '../durable/storage.ts';
 import { runs } from './schema.ts';
 import type { RoomDb } from './storage.ts';
 import type { NewRun } from './types.ts';
@@ -25,7 +25,7 @@ export function insertRun(db: RoomDb, spec: NewRun, now: number): boolean {
   return inserted.length > 0;
 }
 
-/** Every frame and socket event reads its run: prepared once per handle (lib/do-storage.ts). */
+/** Every frame and socket event reads its run: prepared once per handle (durable/storage.ts). */
 const byId = preparedPer((db) => db.select().from(runs).where(eq(runs.runId, sql.placeholder('runId'))).prepare());
 
 export function getRun(db: RoomDb, runId: string): RunState | null {

@@ -1,10 +1,10 @@
 /**
  * TaskRoom's storage handle and its migrations (schema.ts → drizzle/), applied on wake.
- * Rooms created before versioned migrations are adopted (lib/do-storage.ts): the oldest of them,
+ * Rooms created before versioned migrations are adopted (durable/storage.ts): the oldest of them,
  * from before issue 3, lack four run columns that the first migration has, so those are added
  * first. That list is frozen; new columns come as migrations.
  */
-import { migrateDoStorage, openDoDb, type DoDb, type LegacyLayout } from '../lib/do-storage.ts';
+import { migrateDoStorage, openDoDb, type DoDb, type LegacyLayout } from '../durable/storage.ts';
 import migrations from './drizzle/migrations.js';
 
 export type RoomDb = DoDb;

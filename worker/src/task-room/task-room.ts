@@ -19,7 +19,7 @@ import { attachmentOf } from './run-sockets.ts';
 import { onRunMessage, onRunSocketGone, openRunSocket, staleReason } from './run-socket.ts';
 import { getRun } from './run-store.ts';
 import { migrateRoomDb } from './storage.ts';
-import { answerPings, closeQuietly, jsonError, requireUpgrade } from './socket-util.ts';
+import { answerPings, closeQuietly, jsonError, requireUpgrade } from '../durable/sockets.ts';
 import type { NewRun } from './types.ts';
 import { openViewerSocket } from './viewer-socket.ts';
 

@@ -10,7 +10,7 @@ import { lastSeq, readAfter } from './event-log.ts';
 import { sendEvents } from './fanout.ts';
 import type { Room } from './room.ts';
 import type { ViewerAttachment } from './run-sockets.ts';
-import { jsonError } from './socket-util.ts';
+import { jsonError } from '../durable/sockets.ts';
 
 export function openViewerSocket(room: Room, request: Request): Response {
   const url = new URL(request.url);

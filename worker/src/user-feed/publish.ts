@@ -6,10 +6,7 @@
 import { toTask } from '../db/mappers.ts';
 import type { TaskRow } from '../db/rows.ts';
 import type { Env } from '../env.ts';
-
-export function userFeedStub(env: Env, userId: string) {
-  return env.USER_FEED.get(env.USER_FEED.idFromName(userId));
-}
+import { userFeedStub } from '../durable/stubs.ts';
 
 export async function publishTask(env: Env, row: TaskRow): Promise<void> {
   try {

@@ -10,7 +10,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { encode, send, sendEncoded } from '../../../protocol/src/index.ts';
 import type { FeedToViewer } from '../../../protocol/src/index.ts';
 import type { Env } from '../env.ts';
-import { closeQuietly, jsonError, requireUpgrade } from '../task-room/socket-util.ts';
+import { closeQuietly, jsonError, requireUpgrade } from '../durable/sockets.ts';
 
 export class UserFeed extends DurableObject<Env> {
   async fetch(request: Request): Promise<Response> {

@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION } from '../../../protocol/src/index.ts';
 import type { RunEvent, StoredEvent } from '../../../protocol/src/index.ts';
 import { HEADER_POOL, HEADER_RUNNER_ID, HEADER_RUNNER_NAME, HEADER_USER_ID } from '../../src/lib/internal-headers.ts';
 import type { TaskRoom } from '../../src/task-room/task-room.ts';
+import { runnerPoolStub, taskRoomStub } from '../../src/durable/stubs.ts';
 import { TestSocket } from './test-socket.ts';
 
 const sockets: TestSocket[] = [];
@@ -15,11 +16,11 @@ const rooms = new Set<string>();
 
 export function roomStub(taskId: string): DurableObjectStub<TaskRoom> {
   rooms.add(taskId);
-  return env.TASK_ROOM.get(env.TASK_ROOM.idFromName(taskId));
+  return taskRoomStub(env, taskId);
 }
 
 export function poolStub() {
-  return env.RUNNER_POOL.get(env.RUNNER_POOL.idFromName('default'));
+  return runnerPoolStub(env);
 }
 
 async function upgrade(stub: { fetch(r: Request): Promise<Response> }, url: string, headers: Record<string, string>): Promise<TestSocket> {

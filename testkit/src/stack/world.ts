@@ -2,7 +2,7 @@
  * One test world: the stack, a git server, the fake provider, a signed-in owner, a model
  * profile and a registered repo — what every end-to-end file needs before it starts runs.
  */
-import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../../testkit/src/index.ts';
+import { startFakeOpenAI, startGitServer, type FakeOpenAI, type GitServer } from '../index.ts';
 import { ownerClient, type Client } from './client.ts';
 import { killAll } from './processes.ts';
 import { startStack, type Stack, type StackOptions } from './stack.ts';

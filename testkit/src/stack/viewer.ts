@@ -2,8 +2,8 @@
  * A live viewer, as the browser holds one: WebSocket to /v1/tasks/:id/live?after=N, every message
  * parsed with the protocol schema, events kept in arrival order.
  */
-import { RoomToViewer, type StoredEvent } from '../../protocol/src/index.ts';
-import { waitFor } from '../../testkit/src/wait.ts';
+import { RoomToViewer, type StoredEvent } from '../../../protocol/src/index.ts';
+import { waitFor } from '../wait.ts';
 
 export interface Viewer {
   events: StoredEvent[];

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { waitFor } from '../../testkit/src/wait.ts';
+import { waitFor } from '../wait.ts';
 import { freePort } from './ports.ts';
 import { startProcess, type Proc } from './processes.ts';
 import { ROOT } from './stack.ts';

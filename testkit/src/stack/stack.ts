@@ -9,11 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { waitFor } from '../../testkit/src/wait.ts';
+import { waitFor } from '../wait.ts';
 import { freePort } from './ports.ts';
 import { startProcess, type Proc } from './processes.ts';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ROOT = path.resolve(import.meta.dirname, '../../..');
 /**
  * The wrangler the stack runs: the project's own, unless `DURSOR_E2E_WRANGLER` names another
  * `wrangler.js` (e.g. the Workers pool's older copy, to show a test reproduces a wrangler bug).
