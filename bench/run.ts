@@ -32,6 +32,7 @@ const BENCHES: Bench[] = [
   { name: 'sandbox', file: 'sandbox.ts', args: [], quickArgs: ['--rounds', '2'] },
   { name: 'git', file: 'git.ts', args: [], quickArgs: ['--files', '200', '--rounds', '1'] },
   { name: 'event-latency', file: 'event-latency.ts', args: [], quickEnv: { CHUNKS: '40' } },
+  { name: 'runner-load', file: 'runner-load.ts', args: [], quickArgs: ['--rounds', '3', '--cancels', '2', '--turn-ms', '500'] },
   { name: 'web-ui', file: 'web-ui.ts', args: [] },
 ];
 
