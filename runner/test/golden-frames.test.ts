@@ -15,6 +15,7 @@ import { PoolConnection } from '../src/connection/pool-connection.ts';
 import { RunConnection } from '../src/connection/run-connection.ts';
 import { RunnerCredential } from '../src/credential.ts';
 import { createLogger } from '../src/log.ts';
+import { waitFor, type Maybe } from '../../testkit/src/wait.ts';
 
 interface Conn { socket: WsSocket; received: Array<{ type: string }>; pings: number; closed: boolean }
 let server: WebSocketServer;
@@ -47,16 +48,8 @@ afterEach(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-/** Waits (bounded: 5 s) for a condition, re-checking every 10 ms. */
-async function until<T>(get: () => T | undefined | false, what: string): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Bounded like every wait of the tests: 5 s, re-checking every 10 ms. */
+const until = <T>(get: () => Maybe<T>, what: string): Promise<T> => waitFor(what, get, 5_000, 10);
 const next = (c: Conn, type: string) => until(() => c.received.find((m) => m.type === type), `a ${type} message`);
 const log = createLogger({ write: () => undefined });
 const backoff = () => new Backoff({ baseMs: 5, capMs: 20 });

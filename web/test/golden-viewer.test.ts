@@ -10,6 +10,7 @@ import type { StoredEvent, Task } from '../../protocol/src/index.ts';
 import { goldenOf, goldenText } from '../../protocol/test/golden/golden.ts';
 import { FeedConnection } from '../src/lib/feed.ts';
 import { LiveConnection } from '../src/lib/live.ts';
+import { waitFor, type Maybe } from '../../testkit/src/wait.ts';
 
 let server: WebSocketServer;
 let origin: string;
@@ -33,16 +34,8 @@ afterEach(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-/** Waits (bounded: 5 s) for a condition, re-checking every 10 ms. */
-async function until<T>(get: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Bounded like every wait of the tests: 5 s, re-checking every 10 ms. */
+const until = <T>(get: () => Maybe<T>): Promise<T> => waitFor('the viewer', get, 5_000, 10);
 const closeOf = (s: WsSocket) => new Promise<{ code: number; reason: string }>((r) => s.once('close', (code, reason) => r({ code, reason: String(reason) })));
 const backoff = { baseMs: 5, maxMs: 20 };
 
