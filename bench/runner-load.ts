@@ -39,25 +39,38 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
-/** Every process under `root` (not itself), from /proc: pid → parent. */
+/** Every process under `root` (not itself), from /proc's parent links. */
 function descendants(root: number): number[] {
-  const parent = new Map<number, number>();
+  const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
     } catch {
       /* gone meanwhile */
     }
   }
   const out: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, ppid] of parent) if (ppid === pid) { out.push(child); walk(child); }
-  };
-  walk(root);
+  const todo = [root];
+  while (todo.length) {
+    for (const child of children.get(todo.pop()!) ?? []) {
+      out.push(child);
+      todo.push(child);
+    }
+  }
   return out;
+}
+
+/** A process's command name, '' once it is gone. */
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 /** Resident memory of a process and everything under it. */
@@ -163,7 +176,6 @@ try {
     anthropic.addScenario({ match: sleepy, turns: [{ text: 'Sleeping.', toolCalls: [{ name: 'Bash', arguments: { command: 'tail -f /dev/null', description: 'wait' } }] }] });
     for (let i = 0; i < CANCELS; i++) {
       const { runIds: [runId] } = await startRound(w, repo.id, `${sleepy} #${i}`, { executor: 'claude-code', modelProfileId: modelProfile.id, count: 1 });
-      const comm = (p: number) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { return ''; } };
       await waitFor(`attempt ${i + 1} to run its tail -f`, async () => {
         if (descendants(pid).some((p) => comm(p) === 'tail')) return true;
         const { run } = await w.owner.ok('GET', `/v1/runs/${runId}`);
